@@ -1,0 +1,151 @@
+"""The decoder protocol shared by every framing decoder and by ``StreamParser`` (DESIGN §2).
+
+Theory of operation: a concrete decoder implements two hooks, ``_decode(data, out)`` (consume
+bytes, append every item now complete to ``out``) and ``_finish(out)`` (end of input). A hook
+that meets bad input appends everything decoded before the fault, then raises a
+``ParseError``. This base class turns that into the public contract:
+
+* ``feed`` returns the items; if it also met a fault after some items, it returns them and
+  the *next* call raises (nothing decoded before a fault is lost);
+* errors are sticky: once raised, every later call raises the same error again;
+* ``close`` is idempotent, ``feed``/``receive_data`` after ``close`` is a ``UsageError``;
+* ``receive_data`` + ``next_event`` is the same machine pulled one item at a time.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Generic, TypeVar
+
+from .errors import ParseError, UsageError
+
+__all__ = ["BytesLike", "Decoder"]
+
+T = TypeVar("T")
+
+BytesLike = bytes | bytearray | memoryview
+
+
+class Decoder(Generic[T]):
+    """Base of every decoder: subclasses implement ``_decode`` and ``_finish``."""
+
+    __slots__ = ("_closed", "_error", "_queue")
+
+    def __init__(self) -> None:
+        self._queue: deque[T] = deque()
+        self._error: ParseError | None = None
+        self._closed = False
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def _decode(self, data: BytesLike, out: list[T]) -> None:
+        """Consume *data*; append complete items to *out*; raise ``ParseError`` on a fault
+        (after appending the items that came before it)."""
+        raise NotImplementedError
+
+    def _finish(self, out: list[T]) -> None:
+        """End of input: append what the format flushes; raise ``ParseError`` (e.g.
+        ``TruncatedStream``) after appending the items that came before the fault."""
+        raise NotImplementedError
+
+    # -- internal entry points used by composing decoders (StreamParser) ------------------
+
+    def _decode_into(self, data: BytesLike, out: list[T]) -> None:
+        """Like ``feed`` but appends to *out* and raises at once (after appending)."""
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            raise UsageError("feed() or receive_data() called after close()")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise UsageError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+        try:
+            self._decode(data, out)
+        except ParseError as exc:
+            self._error = exc
+            raise
+
+    def _finish_into(self, out: list[T]) -> None:
+        """Like ``close`` but appends to *out* and raises at once (after appending)."""
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._finish(out)
+        except ParseError as exc:
+            self._error = exc
+            raise
+
+    # -- public API -------------------------------------------------------------------------
+
+    def feed(self, data: BytesLike) -> list[T]:
+        """Buffer *data* and return every item now complete, in order.
+
+        Raises ``ParseError`` (a subclass) for bad input — if items were decoded before the
+        fault, they are returned and the error is raised by the next call; ``UsageError``
+        after ``close()`` or for a non-bytes argument.
+        """
+        out: list[T] = []
+        if self._queue:
+            out.extend(self._queue)
+            self._queue.clear()
+        try:
+            self._decode_into(data, out)
+        except ParseError:
+            if not out:
+                raise
+        return out
+
+    def close(self) -> list[T]:
+        """Signal end of input and return the items it completes (idempotent: a second call
+        returns ``[]``).
+
+        Raises ``ParseError`` — typically ``TruncatedStream`` when input ended inside a
+        record — after returning any items decoded before it, as ``feed`` does.
+        """
+        out: list[T] = []
+        if self._queue:
+            out.extend(self._queue)
+            self._queue.clear()
+        try:
+            self._finish_into(out)
+        except ParseError:
+            if not out:
+                raise
+        return out
+
+    def receive_data(self, data: BytesLike) -> None:
+        """Buffer *data* for ``next_event``; ``b""`` is allowed and does nothing.
+
+        Raises a pending ``ParseError`` once the items before it have been pulled, and
+        ``UsageError`` after ``close()``. A fault found in *data* is raised by ``next_event``
+        once the items decoded before it have been pulled.
+        """
+        if self._error is not None and not self._queue:
+            raise self._error
+        if self._closed:
+            raise UsageError("receive_data() called after close()")
+        out: list[T] = []
+        try:
+            self._decode_into(data, out)
+        except ParseError:
+            pass  # kept in self._error; raised when the queue runs dry
+        self._queue.extend(out)
+
+    def next_event(self) -> T | None:
+        """Return the next complete item, or ``None`` when more bytes are needed (or, after
+        ``close()``, when everything has been returned).
+
+        Raises the ``ParseError`` found in the input once every item before it was returned.
+        """
+        if self._queue:
+            return self._queue.popleft()
+        if self._error is not None:
+            raise self._error
+        return None
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return self._closed
