@@ -14,6 +14,7 @@ that meets bad input appends everything decoded before the fault, then raises a
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from typing import Generic, TypeVar
 
@@ -127,10 +128,9 @@ class Decoder(Generic[T]):
         if self._closed:
             raise UsageError("receive_data() called after close()")
         out: list[T] = []
-        try:
+        # A fault is kept in self._error and raised by next_event when the queue runs dry.
+        with contextlib.suppress(ParseError):
             self._decode_into(data, out)
-        except ParseError:
-            pass  # kept in self._error; raised when the queue runs dry
         self._queue.extend(out)
 
     def next_event(self) -> T | None:
