@@ -20,6 +20,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "jsonarray": ("jsonarray", "JSONArrayDecoder"),
     "json-array": ("jsonarray", "JSONArrayDecoder"),
     "eventstream": ("eventstream", "EventStreamDecoder"),
+    "json": ("jsondoc", "JSONDocumentDecoder"),
 }
 
 

@@ -1,0 +1,61 @@
+"""``JSONDocumentDecoder``: a whole body that is one JSON document, not a stream.
+
+Streaming endpoints answer errors (HTTP 4xx/5xx) with an ordinary JSON body, often
+pretty-printed over many lines, e.g. ``{"error": {"code": 404, "message": …}}``. Read as SSE,
+such a body is a run of unknown fields that dispatch nothing, so the error would vanish.
+``StreamParser`` switches to this decoder when a stream that should be SSE, a JSON array or
+AWS event-stream starts with ``{`` (see ``sseparse.detect``), so the body is reported.
+
+The document is buffered (up to ``max_size`` bytes) and parsed at ``close()``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .._protocol import BytesLike, Decoder
+from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
+from .records import JSONRecord
+
+__all__ = ["DEFAULT_MAX_SIZE", "JSONDocumentDecoder"]
+
+DEFAULT_MAX_SIZE = 16 * 1024 * 1024
+
+
+class JSONDocumentDecoder(Decoder[JSONRecord]):
+    """One JSON value spanning the whole input, returned by ``close()``.
+
+    Raises ``LimitExceeded`` past ``max_size`` bytes, ``InvalidJSON`` when the body is not
+    one JSON value, ``TruncatedStream`` when it is empty (whitespace only).
+    """
+
+    __slots__ = ("_buf", "max_size")
+
+    def __init__(self, *, max_size: int = DEFAULT_MAX_SIZE) -> None:
+        super().__init__()
+        if max_size < 1:
+            raise UsageError("max_size must be positive")
+        self.max_size = max_size
+        self._buf = bytearray()
+
+    def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
+        if len(self._buf) + len(data) > self.max_size:
+            raise LimitExceeded(
+                f"JSON body larger than max_size={self.max_size} bytes",
+                offset=self.max_size,
+                limit=self.max_size,
+            )
+        self._buf += data
+
+    def _finish(self, out: list[JSONRecord]) -> None:
+        raw = bytes(self._buf)
+        self._buf = bytearray()
+        start = len(raw) - len(raw.lstrip(b" \t\r\n\xef\xbb\xbf"))
+        if start == len(raw):
+            raise TruncatedStream("empty JSON body", offset=len(raw), received=len(raw))
+        try:
+            value = json.loads(raw.decode("utf-8-sig"))
+        except (ValueError, RecursionError) as exc:
+            pos = getattr(exc, "pos", start)
+            raise InvalidJSON(f"body is not one JSON value: {quote(raw)}", offset=pos) from exc
+        out.append(JSONRecord(value=value, raw=raw, offset=start, line=None))
