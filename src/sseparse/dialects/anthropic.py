@@ -1,0 +1,430 @@
+"""The ``anthropic`` dialect: Anthropic Messages streaming events to LLM events.
+
+Theory of operation
+-------------------
+Anthropic streams one message as SSE events whose ``data`` is a JSON object with a ``type``
+field (the same objects arrive inside Bedrock InvokeModel frames and from Vertex AI, which is why
+``on_json`` takes the parsed object and dispatches on its ``type``, never on the SSE event
+name). The mapping:
+
+=========================  ==========================================================
+``message_start``          ``StreamStart(id, model, provider="anthropic")``, then ``Usage``
+                           when the message carries usage
+``content_block_start``    ``text`` with text → ``TextDelta``; ``thinking`` with text or
+                           signature → ``ReasoningDelta`` / ``ReasoningSignature``;
+                           ``redacted_thinking`` → ``ReasoningSignature(redacted=True,
+                           signature=data)``; ``tool_use`` → ``ToolCallStart(kind="function")``;
+                           ``server_tool_use``, ``mcp_tool_use`` and any other ``*_tool_use``
+                           → ``ToolCallStart(kind="server")``
+``content_block_delta``    ``text_delta`` → ``TextDelta``; ``input_json_delta`` →
+                           ``ToolCallDelta``; ``thinking_delta`` → ``ReasoningDelta``;
+                           ``signature_delta`` → ``ReasoningSignature``; ``citations_delta``
+                           → ``Citation``
+``content_block_stop``     ends a tool call: ``ToolCallEnd`` with the whole arguments string
+``message_delta``          ``Finish`` (when ``stop_reason`` is set), then ``Usage``
+``message_stop``           ``Done(clean=True)``, at once
+``ping``                   ``KeepAlive``
+``error``                  ``ProviderError(message, type)``
+anything else              ``Other(kind=<type>)``
+=========================  ==========================================================
+
+Every record produces at least one event: a record that maps to nothing above (a text block's
+``content_block_start`` with empty text, a ``content_block_stop`` of a text block, a server
+tool's ``*_tool_result`` block, an empty delta, an unknown ``type``) yields
+``Other(kind=<its type field>)`` so its payload (``raw``) is never lost. ``data: [DONE]``, which
+some gateways append, yields nothing. Every event's ``raw`` is the parsed event object.
+
+Tool calls. ``ToolCallStart.index`` is the call's ordinal among the message's tool calls (0, 1,
+… in order of appearance), not Anthropic's content-block index (which counts text and thinking
+blocks too); the dialect maps block index → ordinal. ``ToolCallEnd.arguments`` is the
+concatenation of the ``input_json_delta`` fragments. When a block receives no (non-empty)
+fragment, its arguments are the ``input`` of ``content_block_start`` serialized as compact JSON
+when that is a non-empty object, else ``"{}"``; in that case one ``ToolCallDelta`` carrying that
+string is emitted just before ``ToolCallEnd``, so the deltas of a call always join to its
+``ToolCallEnd.arguments``. Calls still open when ``stop_reason`` arrives, at ``message_stop`` or at
+end of input (a stream cut inside a block) are ended then.
+
+Finish reasons: ``end_turn`` and ``stop_sequence`` → ``stop``; ``max_tokens`` and
+``model_context_window_exceeded`` → ``length``; ``tool_use`` → ``tool_calls``; ``refusal`` →
+``content_filter``; ``pause_turn`` (a server-tool turn to be continued) and any other word →
+``other``. ``raw_reason`` always keeps Anthropic's word.
+
+Usage. Anthropic's counts are cumulative: ``message_delta`` usage restates totals, so each
+field it carries overwrites the earlier value (never added) and fields it omits keep their
+``message_start`` value. Anthropic's ``input_tokens`` excludes cached tokens; the snapshot is
+normalized to OpenAI's inclusive meaning::
+
+    prompt_tokens      = input_tokens + cache_read_input_tokens + cache_creation_input_tokens
+    cached_tokens      = cache_read_input_tokens
+    cache_write_tokens = cache_creation_input_tokens
+    completion_tokens  = output_tokens           (thinking included)
+    reasoning_tokens   = output_tokens_details.thinking_tokens (when sent)
+    total_tokens       = prompt_tokens + completion_tokens
+
+A ``Usage`` snapshot is emitted at ``message_start`` (when it has usage) and at every
+``message_delta``; the last one is final.
+
+End of stream. ``message_stop`` emits ``Done(clean=True)`` at once; records after it are still
+decoded (a second ``message_stop`` becomes ``Other``). At end of input, open tool calls are ended
+and, when no ``message_stop`` was seen, ``Done(clean=False)`` is emitted: exactly one ``Done`` per
+stream. An ``error`` event is followed by the server closing the stream, so it ends in
+``Done(clean=False)`` unless a ``message_stop`` came. A stream whose last event lacks its
+terminating blank line never dispatches that event (WHATWG: an unfinished event is discarded),
+so if that event was ``message_stop`` the stream ends in ``Done(clean=False)``, after the
+``Finish`` from ``message_delta``: the end marker was not received, and we do not guess it.
+
+Errors. A payload that is not JSON, not an object, lacks a string ``type``, or has fields of the
+wrong type raises ``MalformedPayload`` at the record's offset.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    KeepAlive,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    ReasoningSignature,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import SSEComment, SSEEvent, SSERetry
+from ._base import Dialect, load_json, malformed
+
+__all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
+
+STOP_REASONS: dict[str, FinishReason] = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+    "pause_turn": "other",
+}
+
+_USAGE_KEYS = (
+    "input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "output_tokens",
+)
+
+
+def _int_or_none(value: Any, key: str) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise TypeError(f"usage field {key!r} is not an integer")
+    return value
+
+
+def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
+    """Build a normalized ``Usage`` from merged Anthropic usage *counts* (see module doc).
+
+    Raises ``TypeError`` when a count is not an integer (the caller reports it as malformed).
+    """
+    inp = _int_or_none(counts.get("input_tokens"), "input_tokens")
+    read = _int_or_none(counts.get("cache_read_input_tokens"), "cache_read_input_tokens")
+    write = _int_or_none(counts.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
+    out = _int_or_none(counts.get("output_tokens"), "output_tokens")
+    details = counts.get("output_tokens_details")
+    thinking = (
+        _int_or_none(details.get("thinking_tokens"), "thinking_tokens")
+        if isinstance(details, dict)
+        else None
+    )
+    prompt = None
+    if inp is not None or read is not None or write is not None:
+        prompt = (inp or 0) + (read or 0) + (write or 0)
+    total = prompt + out if prompt is not None and out is not None else None
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=out,
+        total_tokens=total,
+        cached_tokens=read,
+        reasoning_tokens=thinking,
+        cache_write_tokens=write,
+        raw=raw,
+    )
+
+
+class _Call:
+    """An open tool call: its ordinal, identity and the argument fragments so far."""
+
+    __slots__ = ("id", "initial", "kind", "name", "ordinal", "parts")
+
+    def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str, initial: Any):
+        self.ordinal = ordinal
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.initial = initial
+        self.parts: list[str] = []
+
+
+def _opt_str(block: dict[str, Any], key: str) -> str | None:
+    value = block.get(key)
+    if value is not None and type(value) is not str:
+        raise TypeError(f"{key!r} is not a string")
+    return value
+
+
+class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+    """Anthropic Messages events (SSE, or parsed objects via ``on_json``) to LLM events.
+
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
+    expected shape; ``on_end`` raises nothing.
+    """
+
+    name: ClassVar[str] = "anthropic"
+    provider: ClassVar[str] = "anthropic"
+    default_format: ClassVar[str] = "sse"
+    wants_comments: ClassVar[bool] = False
+
+    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_ordinal")
+
+    def __init__(self) -> None:
+        self._calls: dict[int, _Call] = {}  # content-block index -> open tool call
+        self._ordinal = 0
+        self._counts: dict[str, Any] = {}
+        self._done = False
+        self._handlers = {
+            "content_block_delta": self._block_delta,
+            "content_block_start": self._block_start,
+            "content_block_stop": self._block_stop,
+            "message_start": self._message_start,
+            "message_delta": self._message_delta,
+            "message_stop": self._message_stop,
+            "ping": self._ping,
+            "error": self._error,
+        }
+
+    # -- records ---------------------------------------------------------------------------
+
+    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
+        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        if type(record) is SSEEvent:
+            data = record.data
+            if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
+                return
+            value = load_json(data, offset=record.offset)
+            if type(value) is not dict:
+                raise malformed(
+                    "event data is not a JSON object", offset=record.offset, payload=data
+                )
+            self.on_json(value, out, offset=record.offset, payload=data)
+        elif type(record) is SSEComment:
+            out.append(KeepAlive(raw=record.text))
+        else:
+            out.append(Other(kind="retry", raw=record))
+
+    def on_json(
+        self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
+    ) -> None:
+        """Map one parsed Anthropic event object (dispatching on its ``"type"``).
+
+        Raises ``MalformedPayload`` (pointing at *offset*, quoting *payload*) when the object
+        does not have the shape its type requires.
+        """
+        kind = value.get("type")
+        if type(kind) is not str:
+            raise malformed("event has no string 'type'", offset=offset, payload=payload)
+        handler = self._handlers.get(kind)
+        n = len(out)
+        if handler is not None:
+            try:
+                handler(value, out)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+                raise malformed(
+                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
+                    offset=offset,
+                    payload=payload,
+                ) from exc
+        if len(out) == n:
+            out.append(Other(kind=kind, raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
+        self._close_calls(out, None)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+    # -- handlers --------------------------------------------------------------------------
+
+    def _message_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        message = value["message"]
+        out.append(
+            StreamStart(
+                id=_opt_str(message, "id"),
+                model=_opt_str(message, "model"),
+                provider="anthropic",
+                raw=value,
+            )
+        )
+        usage = message.get("usage")
+        if usage is not None:
+            self._counts = dict(usage)
+            out.append(usage_from(self._counts, value))
+
+    def _block_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        index = value["index"]
+        block = value["content_block"]
+        btype = block["type"]
+        if btype == "text":
+            text = block.get("text")
+            if text:
+                out.append(TextDelta(text=_str(text), raw=value))
+            out.extend(Citation(value=c, raw=value) for c in block.get("citations") or ())
+        elif btype == "thinking":
+            text = block.get("thinking")
+            if text:
+                out.append(ReasoningDelta(text=_str(text), raw=value))
+            signature = block.get("signature")
+            if signature:
+                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+        elif btype == "redacted_thinking":
+            out.append(ReasoningSignature(signature=_str(block["data"]), redacted=True, raw=value))
+        elif type(btype) is str and btype.endswith("tool_use"):
+            if type(index) is not int:
+                raise TypeError("block 'index' is not an integer")
+            kind = "function" if btype == "tool_use" else "server"
+            old = self._calls.pop(index, None)
+            if old is not None:  # a block index reused while open: end the old call first
+                self._end(old, out, None)
+            call = _Call(
+                self._ordinal,
+                _opt_str(block, "id"),
+                _opt_str(block, "name"),
+                kind,
+                block.get("input"),
+            )
+            self._ordinal += 1
+            self._calls[index] = call
+            out.append(
+                ToolCallStart(index=call.ordinal, id=call.id, name=call.name, kind=kind, raw=value)
+            )
+        elif type(btype) is not str:
+            raise TypeError("content_block 'type' is not a string")
+
+    def _block_delta(self, value: dict[str, Any], out: list[Event]) -> None:
+        delta = value["delta"]
+        dtype = delta["type"]
+        if dtype == "text_delta":
+            text = delta["text"]
+            if text:
+                out.append(TextDelta(text=_str(text), raw=value))
+        elif dtype == "input_json_delta":
+            fragment = _str(delta["partial_json"])
+            call = self._calls.get(value["index"])
+            if call is not None and fragment:
+                call.parts.append(fragment)
+                out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
+        elif dtype == "thinking_delta":
+            text = delta["thinking"]
+            if text:
+                out.append(ReasoningDelta(text=_str(text), raw=value))
+        elif dtype == "signature_delta":
+            signature = delta["signature"]
+            if signature:
+                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+        elif dtype == "citations_delta":
+            out.append(Citation(value=delta["citation"], raw=value))
+        elif type(dtype) is not str:
+            raise TypeError("delta 'type' is not a string")
+
+    def _block_stop(self, value: dict[str, Any], out: list[Event]) -> None:
+        call = self._calls.pop(value["index"], None)
+        if call is not None:
+            self._end(call, out, value)
+
+    def _message_delta(self, value: dict[str, Any], out: list[Event]) -> None:
+        delta = value.get("delta") or {}
+        reason = delta.get("stop_reason")
+        if reason is not None:
+            self._close_calls(out, value)
+            out.append(
+                Finish(reason=STOP_REASONS.get(_str(reason), "other"), raw_reason=reason, raw=value)
+            )
+        usage = value.get("usage")
+        if usage is not None:
+            counts = self._counts
+            for key, count in usage.items():
+                if count is not None:
+                    counts[key] = count
+            out.append(usage_from(counts, value))
+
+    def _message_stop(self, value: dict[str, Any], out: list[Event]) -> None:
+        if self._done:
+            return  # a second end marker: reported as Other
+        self._close_calls(out, value)
+        self._done = True
+        out.append(Done(clean=True, raw=value))
+
+    def _ping(self, value: dict[str, Any], out: list[Event]) -> None:
+        out.append(KeepAlive(raw=value))
+
+    def _error(self, value: dict[str, Any], out: list[Event]) -> None:
+        error = value.get("error")
+        if isinstance(error, dict):
+            message = error.get("message")
+            etype = error.get("type")
+        else:
+            message, etype = error, None
+        out.append(
+            ProviderError(
+                message=message if type(message) is str else json.dumps(value),
+                type=etype if type(etype) is str else None,
+                raw=value,
+            )
+        )
+
+    # -- tool calls ------------------------------------------------------------------------
+
+    def _end(self, call: _Call, out: list[Event], raw: Any) -> None:
+        if call.parts:
+            arguments = "".join(call.parts)
+        else:
+            initial = call.initial
+            arguments = (
+                json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
+                if isinstance(initial, dict) and initial
+                else "{}"
+            )
+            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
+        out.append(
+            ToolCallEnd(
+                index=call.ordinal,
+                id=call.id,
+                name=call.name,
+                arguments=arguments,
+                kind=call.kind,
+                raw=raw,
+            )
+        )
+
+    def _close_calls(self, out: list[Event], raw: Any) -> None:
+        calls = self._calls
+        if calls:
+            for call in sorted(calls.values(), key=lambda c: c.ordinal):
+                self._end(call, out, raw)
+            calls.clear()
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
