@@ -1,0 +1,474 @@
+"""The Gemini dialect: ``generateContent`` streams, as SSE or as a streamed JSON array.
+
+Theory of operation. ``streamGenerateContent?alt=sse`` sends one ``GenerateContentResponse``
+per SSE event (``data:`` lines, CRLF line endings); without ``alt=sse`` the same objects are
+the elements of one streamed JSON array (``StreamParser("gemini", format="jsonarray")``).
+Both arrive here as one JSON object per record (``SSEEvent.data`` parsed, or
+``JSONRecord.value``) and are mapped alike. A JSON document record whose value is a list (a
+whole array read as one document) is mapped element by element.
+
+Mapping (each event's ``raw`` is the parsed chunk it came from, except
+``ReasoningSignature.raw``, which is the *part* that carried the signature, so a caller can
+replay it on the right part — a function call's or a text's):
+
+* the first chunk → ``StreamStart(id=responseId, model=modelVersion, created=createTime as
+  Unix seconds when Vertex sends it, provider="gemini")``;
+* ``candidates[].index`` (0 when absent) → ``choice``;
+* parts, in order: ``text`` → ``TextDelta`` (``ReasoningDelta`` when ``thought: true``;
+  empty text yields nothing); ``functionCall`` → one whole call: ``ToolCallStart``, one
+  ``ToolCallDelta`` with ``args`` as compact JSON (``"{}"`` when absent), ``ToolCallEnd``.
+  Each call gets the next ordinal of its choice as ``index`` (0, 1, … in order of
+  appearance, across chunks), so parallel calls — even to the same function — never merge.
+  Its ``id`` is ``functionCall.id`` when the provider sends one, else ``call_<index>``
+  (deterministic, unique within a choice).
+  ``executableCode`` (the code-execution tool, which Google runs) → a whole call with
+  ``kind="server"``, ``name="code_execution"``, arguments the compact JSON of the
+  ``executableCode`` object without its ``id`` (which becomes the call's id when sent), on the
+  same ordinal sequence; ``codeExecutionResult`` and any other part kind (``inlineData``,
+  ``fileData``, ``functionResponse``, …) → ``Other(kind=<the part's field name>)``;
+  ``thoughtSignature`` on any part → ``ReasoningSignature``, after that part's own events.
+  ``thought: true`` on a call is kept in ``raw`` only;
+* ``citationMetadata``, ``groundingMetadata``, ``urlContextMetadata`` on a candidate, when
+  not empty → ``Citation(value={<field name>: <object>})``;
+* ``finishReason`` → ``Finish`` (raw word kept): ``STOP`` → ``tool_calls`` when the candidate
+  made a client function call (server code execution does not count), else ``stop``;
+  ``MAX_TOKENS`` → ``length``; ``SAFETY``, ``RECITATION``, ``BLOCKLIST``,
+  ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``, ``IMAGE_PROHIBITED_CONTENT``,
+  ``IMAGE_RECITATION`` → ``content_filter``; ``MALFORMED_FUNCTION_CALL``,
+  ``UNEXPECTED_TOOL_CALL``, ``TOO_MANY_TOOL_CALLS``, ``MISSING_THOUGHT_SIGNATURE`` →
+  ``error`` (the model's output could not be used); anything else → ``other``;
+* ``promptFeedback.blockReason`` → ``Finish(reason="content_filter", choice=0)``: the prompt
+  was refused, which ends the response;
+* ``usageMetadata`` (cumulative) → a ``Usage`` snapshot whenever its normalized counts differ
+  from the last one sent (never summed; the last one wins). Gemini's ``totalTokenCount`` is
+  prompt + candidates + thoughts + tool-use prompt, so to keep OpenAI's inclusive meaning
+  (``prompt_tokens + completion_tokens == total_tokens``): ``prompt_tokens`` =
+  ``promptTokenCount`` (which already includes cached tokens) + ``toolUsePromptTokenCount``
+  (the results of server tools fed back to the model are input); ``completion_tokens`` =
+  ``candidatesTokenCount`` + ``thoughtsTokenCount``; ``reasoning_tokens`` =
+  ``thoughtsTokenCount``; ``cached_tokens`` = ``cachedContentTokenCount``; ``total_tokens`` =
+  ``totalTokenCount`` (their sum when absent). Absent counts are 0 in the sums (the API omits
+  zeros) and ``None`` for ``cached_tokens``/``reasoning_tokens``. A ``usageMetadata`` with no
+  count at all (Vertex's ``{"trafficType": …}``) yields no ``Usage``;
+* an ``error`` object (``{"error": {"code", "message", "status"}}``: an HTTP error body read
+  as a JSON document or array element, or a ``data:`` line) → ``ProviderError(message,
+  type=status, code=str(code))``;
+* an SSE event whose type is not ``message`` → ``ProviderError`` when its data is an error
+  object, else ``Other(kind=<event type>, raw=<data>)``; an SSE comment → ``KeepAlive``; a
+  ``retry`` field → ``Other(kind="retry")``;
+* a chunk that produced no event (empty text, unchanged usage) → ``Other(kind="chunk")``,
+  so no record is dropped unseen.
+
+Gemini has no end marker. At end of input every call is already closed (calls arrive whole),
+and ``Done(clean=True)`` is appended when at least one candidate was seen, every candidate seen
+got a ``finishReason`` (or the prompt was blocked), and no error was reported; else
+``Done(clean=False)``.
+
+Not mapped (kept in ``raw`` of an ``Other``): Vertex's streamed function-call arguments
+(``functionCall`` with ``partialArgs``/``willContinue``), which cannot be told apart from a
+whole call without guessing.
+
+A chunk of the wrong shape (not an object, ``candidates`` not a list, a count that is not an
+integer, …) raises ``MalformedPayload`` at the record's offset.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    KeepAlive,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    ReasoningSignature,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
+from ._base import Dialect, load_json, malformed
+
+__all__ = ["FINISH_REASONS", "GeminiDialect"]
+
+FINISH_REASONS: dict[str, FinishReason] = {
+    "STOP": "stop",
+    "MAX_TOKENS": "length",
+    "SAFETY": "content_filter",
+    "RECITATION": "content_filter",
+    "BLOCKLIST": "content_filter",
+    "PROHIBITED_CONTENT": "content_filter",
+    "SPII": "content_filter",
+    "IMAGE_SAFETY": "content_filter",
+    "IMAGE_PROHIBITED_CONTENT": "content_filter",
+    "IMAGE_RECITATION": "content_filter",
+    "MALFORMED_FUNCTION_CALL": "error",
+    "UNEXPECTED_TOOL_CALL": "error",
+    "TOO_MANY_TOOL_CALLS": "error",
+    "MISSING_THOUGHT_SIGNATURE": "error",
+}
+"""Gemini ``finishReason`` words and their normalized reason; any other word is ``other``."""
+
+_CITATION_FIELDS = ("citationMetadata", "groundingMetadata", "urlContextMetadata")
+# Part fields that qualify a part rather than carry content of their own.
+_PART_QUALIFIERS = frozenset({"thought", "thoughtSignature"})
+_HANDLED_PART_FIELDS = frozenset({"text", "functionCall", "executableCode"})
+_USAGE_FIELDS = (
+    "promptTokenCount",
+    "candidatesTokenCount",
+    "thoughtsTokenCount",
+    "toolUsePromptTokenCount",
+    "cachedContentTokenCount",
+    "totalTokenCount",
+)
+# RFC 3339 with up to nanoseconds; fromisoformat (3.10) takes at most microseconds and no "Z".
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _unix_seconds(stamp: str) -> int | None:
+    """``createTime`` ("2026-08-20T08:17:17.849230Z") as whole Unix seconds, or ``None``."""
+    match = _TIMESTAMP.fullmatch(stamp)
+    if match is None:
+        return None
+    zone = match.group(3) or "Z"
+    text = match.group(1) + ("+00:00" if zone == "Z" else zone)
+    try:
+        return int(datetime.fromisoformat(text).timestamp())
+    except ValueError:
+        return None
+
+
+class _Bad(Exception):
+    """A shape fault found deep in a chunk; turned into ``MalformedPayload`` with the
+    record's offset and payload by ``on_record``."""
+
+
+def _expect_str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise _Bad(f"{key!r} must be a string, not {type(value).__name__}")
+
+
+def _expect_count(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Bad(f"{key!r} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _expect_dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{what} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _expect_list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Bad(f"{what} must be a JSON array, not {type(value).__name__}")
+    return value
+
+
+class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
+    """Gemini ``streamGenerateContent`` chunks (SSE or JSON-array elements) to events.
+
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not JSON or not shaped
+    like a ``GenerateContentResponse`` (see the module docstring for the mapping).
+    """
+
+    name: ClassVar[str] = "gemini"
+    provider: ClassVar[str] = "gemini"
+    default_format: ClassVar[str] = "sse"
+
+    __slots__ = (
+        "_calls",
+        "_errored",
+        "_finished",
+        "_function_calls",
+        "_seen",
+        "_started",
+        "_usage",
+    )
+
+    def __init__(self) -> None:
+        self._started = False
+        self._errored = False
+        self._calls: dict[int, int] = {}  # choice -> calls (function and server) so far
+        self._function_calls: set[int] = set()  # choices that made a client function call
+        self._seen: set[int] = set()  # choices seen
+        self._finished: set[int] = set()  # choices that got a finishReason
+        self._usage: tuple[int | None, ...] | None = None  # last Usage sent
+
+    # -- records ------------------------------------------------------------------------------
+
+    def on_record(
+        self, record: SSEEvent | SSERetry | SSEComment | JSONRecord, out: list[Event]
+    ) -> None:
+        if isinstance(record, SSEEvent):
+            payload: str | bytes = record.data
+            if record.type != "message":
+                self._typed_event(record, out)
+                return
+            value = load_json(record.data, offset=record.offset)
+        elif isinstance(record, JSONRecord):
+            payload = record.raw
+            value = record.value
+        elif isinstance(record, SSEComment):
+            out.append(KeepAlive(raw=record.text))
+            return
+        elif isinstance(record, SSERetry):
+            out.append(Other(kind="retry", raw=record))
+            return
+        else:
+            raise malformed(
+                f"the gemini dialect cannot read {type(record).__name__} records",
+                offset=getattr(record, "offset", 0),
+                payload=repr(record),
+            )
+        try:
+            if isinstance(value, list) and not isinstance(record, SSEEvent):
+                for element in value:
+                    self._chunk(element, out)
+            else:
+                self._chunk(value, out)
+        except _Bad as exc:
+            raise malformed(str(exc), offset=record.offset, payload=payload) from None
+
+    def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
+        """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""
+        try:
+            value = json.loads(record.data)
+        except (ValueError, RecursionError):
+            value = None
+        if isinstance(value, dict) and "error" in value:
+            try:
+                self._error(value, out)
+            except _Bad as exc:
+                raise malformed(str(exc), offset=record.offset, payload=record.data) from None
+            return
+        out.append(Other(kind=record.type, raw=record.data))
+
+    # -- one GenerateContentResponse ----------------------------------------------------------
+
+    def _chunk(self, value: Any, out: list[Event]) -> None:
+        chunk = _expect_dict(value, "a Gemini chunk")
+        if "error" in chunk:
+            self._error(chunk, out)
+            return
+        before = len(out)
+        if not self._started:
+            self._started = True
+            created = _expect_str(chunk, "createTime")
+            out.append(
+                StreamStart(
+                    id=_expect_str(chunk, "responseId"),
+                    model=_expect_str(chunk, "modelVersion"),
+                    created=_unix_seconds(created) if created is not None else None,
+                    provider=self.provider,
+                    raw=chunk,
+                )
+            )
+        feedback = chunk.get("promptFeedback")
+        if feedback is not None:
+            reason = _expect_str(_expect_dict(feedback, "'promptFeedback'"), "blockReason")
+            if reason is not None:
+                self._seen.add(0)
+                self._finished.add(0)
+                out.append(Finish(reason="content_filter", raw_reason=reason, raw=chunk))
+        candidates = chunk.get("candidates")
+        if candidates is not None:
+            for candidate in _expect_list(candidates, "'candidates'"):
+                self._candidate(_expect_dict(candidate, "a candidate"), chunk, out)
+        usage = chunk.get("usageMetadata")
+        if usage is not None:
+            self._usage_of(_expect_dict(usage, "'usageMetadata'"), chunk, out)
+        if len(out) == before:
+            out.append(Other(kind="chunk", raw=chunk))
+
+    def _error(self, chunk: dict[str, Any], out: list[Event]) -> None:
+        error = chunk["error"]
+        self._errored = True
+        if isinstance(error, str):
+            out.append(ProviderError(message=error, raw=chunk))
+            return
+        error = _expect_dict(error, "'error'")
+        message = _expect_str(error, "message")
+        status = _expect_str(error, "status")
+        code = error.get("code")
+        if code is not None and (isinstance(code, bool) or not isinstance(code, (int, str))):
+            raise _Bad(f"'code' must be an integer or a string, not {code!r}")
+        out.append(
+            ProviderError(
+                message=message if message is not None else _compact(error),
+                type=status,
+                code=str(code) if code is not None else None,
+                raw=chunk,
+            )
+        )
+
+    def _candidate(
+        self, candidate: dict[str, Any], chunk: dict[str, Any], out: list[Event]
+    ) -> None:
+        choice = candidate.get("index", 0)
+        if isinstance(choice, bool) or not isinstance(choice, int) or choice < 0:
+            raise _Bad(f"candidate 'index' must be a non-negative integer, not {choice!r}")
+        self._seen.add(choice)
+        content = candidate.get("content")
+        if content is not None:
+            parts = _expect_dict(content, "'content'").get("parts")
+            if parts is not None:
+                for part in _expect_list(parts, "'parts'"):
+                    self._part(_expect_dict(part, "a part"), choice, chunk, out)
+        for field in _CITATION_FIELDS:
+            metadata = candidate.get(field)
+            if metadata:
+                out.append(Citation(value={field: metadata}, choice=choice, raw=chunk))
+        word = _expect_str(candidate, "finishReason")
+        if word is not None:
+            reason = FINISH_REASONS.get(word, "other")
+            if reason == "stop" and choice in self._function_calls:
+                reason = "tool_calls"
+            self._finished.add(choice)
+            out.append(Finish(reason=reason, raw_reason=word, choice=choice, raw=chunk))
+
+    def _part(
+        self, part: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
+    ) -> None:
+        thought = part.get("thought", False)
+        if not isinstance(thought, bool):
+            raise _Bad(f"'thought' must be a boolean, not {thought!r}")
+        signature = _expect_str(part, "thoughtSignature")
+        text = _expect_str(part, "text")
+        if text:
+            if thought:
+                out.append(ReasoningDelta(text=text, choice=choice, raw=chunk))
+            else:
+                out.append(TextDelta(text=text, choice=choice, raw=chunk))
+        call = part.get("functionCall")
+        if call is not None:
+            self._function_call(_expect_dict(call, "'functionCall'"), choice, chunk, out)
+        code = part.get("executableCode")
+        if code is not None:
+            self._code_execution(_expect_dict(code, "'executableCode'"), choice, chunk, out)
+        if _HANDLED_PART_FIELDS.isdisjoint(part):
+            # A part kind this dialect does not map (inlineData, codeExecutionResult, …).
+            # Extra fields beside a mapped one stay reachable through that event's raw chunk.
+            for key in part:
+                if key not in _PART_QUALIFIERS:
+                    out.append(Other(kind=key, raw=chunk))
+                    break
+        if signature:
+            out.append(ReasoningSignature(signature=signature, choice=choice, raw=part))
+
+    def _next_index(self, choice: int) -> int:
+        index = self._calls.get(choice, 0)
+        self._calls[choice] = index + 1
+        return index
+
+    def _function_call(
+        self, call: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
+    ) -> None:
+        if "partialArgs" in call or "willContinue" in call:
+            out.append(Other(kind="functionCall", raw=chunk))  # not mapped: see the docstring
+            return
+        name = _expect_str(call, "name")
+        call_id = _expect_str(call, "id")
+        args = call.get("args")
+        arguments = "{}" if args is None else _compact(_expect_dict(args, "'args'"))
+        index = self._next_index(choice)
+        self._function_calls.add(choice)
+        self._whole_call(
+            index, call_id or f"call_{index}", name, arguments, "function", choice, chunk, out
+        )
+
+    def _code_execution(
+        self, code: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
+    ) -> None:
+        call_id = _expect_str(code, "id")
+        arguments = _compact({k: v for k, v in code.items() if k != "id"})
+        index = self._next_index(choice)
+        self._whole_call(
+            index,
+            call_id or f"call_{index}",
+            "code_execution",
+            arguments,
+            "server",
+            choice,
+            chunk,
+            out,
+        )
+
+    @staticmethod
+    def _whole_call(
+        index: int,
+        call_id: str,
+        name: str | None,
+        arguments: str,
+        kind: str,
+        choice: int,
+        chunk: dict[str, Any],
+        out: list[Event],
+    ) -> None:
+        out.append(
+            ToolCallStart(index=index, id=call_id, name=name, kind=kind, choice=choice, raw=chunk)
+        )
+        out.append(ToolCallDelta(index=index, arguments=arguments, choice=choice, raw=chunk))
+        out.append(
+            ToolCallEnd(
+                index=index,
+                id=call_id,
+                name=name,
+                arguments=arguments,
+                kind=kind,
+                choice=choice,
+                raw=chunk,
+            )
+        )
+
+    def _usage_of(self, usage: dict[str, Any], chunk: dict[str, Any], out: list[Event]) -> None:
+        counts = [_expect_count(usage, key) for key in _USAGE_FIELDS]
+        if all(count is None for count in counts):
+            return
+        prompt, candidates, thoughts, tool_use, cached, total = counts
+        prompt_tokens = (prompt or 0) + (tool_use or 0)
+        completion_tokens = (candidates or 0) + (thoughts or 0)
+        if total is None:
+            total = prompt_tokens + completion_tokens
+        snapshot = (prompt_tokens, completion_tokens, total, cached, thoughts)
+        if snapshot == self._usage:
+            return
+        self._usage = snapshot
+        out.append(
+            Usage(
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                total_tokens=total,
+                cached_tokens=cached,
+                reasoning_tokens=thoughts,
+                raw=chunk,
+            )
+        )
+
+    # -- end of input ---------------------------------------------------------------------------
+
+    def on_end(self, out: list[Event]) -> None:
+        # Calls arrive whole, so none is open here.
+        clean = not self._errored and bool(self._seen) and self._seen <= self._finished
+        out.append(Done(clean=clean))
