@@ -1,0 +1,472 @@
+"""The ``openai-responses`` dialect: OpenAI Responses API streaming events to LLM events.
+
+Theory of operation
+-------------------
+Each SSE event's ``data`` is a JSON object whose ``type`` names the event (OpenAI also sends it
+as the SSE ``event:`` name; OpenRouter does not, so the dialect reads ``type`` only). The
+response is a list of *output items* (``message``, ``reasoning``, ``function_call``, built-in
+tool calls…), each opened by ``response.output_item.added`` and closed by
+``response.output_item.done``; deltas name their item by ``output_index`` (and ``item_id``).
+The mapping:
+
+=============================================  ================================================
+``response.created``                           ``StreamStart(id, model, created, "openai")``
+``response.output_item.added``                 tool-call items → ``ToolCallStart``
+``response.function_call_arguments.delta``,    ``ToolCallDelta``
+``response.custom_tool_call_input.delta``,
+``response.mcp_call_arguments.delta``
+``response.output_item.done``                  tool-call items → ``ToolCallEnd`` (whole
+                                               arguments); reasoning items with
+                                               ``encrypted_content`` → ``ReasoningSignature(
+                                               redacted=True)``
+``response.output_text.delta``                 ``TextDelta``
+``response.refusal.delta``                     ``RefusalDelta``
+``response.reasoning_summary_text.delta``,     ``ReasoningDelta``
+``response.reasoning_text.delta``
+``response.output_text.annotation.added``      ``Citation(value=annotation)``
+``response.completed`` / ``.incomplete``       ``Finish``, ``Usage`` (when sent),
+                                               ``Done(clean=True)``
+``response.failed``                            ``ProviderError`` (its ``error``),
+                                               ``Finish("error")``, ``Usage``,
+                                               ``Done(clean=True)``
+``error`` (flat or nested ``error`` object)    ``ProviderError(message, type, code)``
+anything else                                  ``Other(kind=<type>)``
+=============================================  ================================================
+
+Every record produces at least one event: one that maps to nothing above (lifecycle events
+such as ``response.in_progress``, ``content_part.added``, the ``*.done`` events that repeat the
+deltas, built-in tool progress like ``web_search_call.searching``, code-interpreter code deltas)
+yields ``Other(kind=<type>)`` so its payload is never lost. ``data: [DONE]``, which some gateways
+(OpenRouter) append, yields nothing; SSE comments yield ``KeepAlive``. Every event's ``raw`` is
+the parsed event object, ``sequence_number`` included.
+
+Tool calls. ``ToolCallStart.index`` is the ordinal of the call among the response's tool-call
+items, in order of appearance (not ``output_index``, which counts messages and reasoning
+items too). Which items are tool calls, and their ``kind``:
+
+- ``function_call`` (arguments streamed) and ``custom_tool_call`` (free-form ``input``
+  streamed): ``kind="function"``, ``id`` = ``call_id``, ``name`` = ``name``;
+- ``computer_call``, ``local_shell_call``, ``shell_call``, ``apply_patch_call`` and any item
+  with ``"execution": "client"`` (a client-executed ``tool_search_call``): built-in tools the
+  *client* runs, so ``kind="function"`` too;
+- every other ``*_call`` item (``web_search_call``, ``file_search_call``,
+  ``code_interpreter_call``, ``mcp_call``, ``image_generation_call``, server
+  ``tool_search_call``…): provider-executed, ``kind="server"``.
+
+For built-in items ``id`` is ``call_id`` when sent, else the item ``id``; ``name`` is the item's
+``name`` when it has one (``mcp_call``), else the type without ``_call`` (``"web_search"``). Their
+arguments are the item's ``arguments`` (a string as sent, an object as compact JSON), else a
+compact JSON object of whichever of ``action``, ``code``, ``queries``, ``input``, ``operation``
+the finished item holds. ``ToolCallEnd`` is emitted at ``output_item.done`` with the finished
+item's arguments (for ``function_call``, its ``arguments``); when those extend what the deltas
+carried, one ``ToolCallDelta`` with the rest is emitted first, so a call's deltas join to its
+``ToolCallEnd.arguments``. Calls still open at the terminal event or end of input are ended
+with the fragments received.
+
+Finish reasons: ``response.completed`` → ``tool_calls`` when a ``kind="function"`` call was
+emitted, else ``stop`` (``raw_reason="completed"``); ``response.incomplete`` →
+``incomplete_details.reason`` ``max_output_tokens`` → ``length``, ``content_filter`` →
+``content_filter``, any other → ``other`` (``raw_reason`` = that reason); ``response.failed`` →
+``error`` (``raw_reason="failed"``).
+
+``response.failed`` is the provider's end marker: the stream is complete, the *response* failed.
+So it gives ``Done(clean=True)`` (``clean`` is about truncation) preceded by ``ProviderError``
+and ``Finish(reason="error")``. A bare ``error`` event is not an end marker: if input then ends
+without a terminal event, ``Done(clean=False)`` follows.
+
+Usage (already OpenAI's inclusive meaning): ``prompt_tokens`` = ``input_tokens`` (includes
+``input_tokens_details.cached_tokens`` → ``cached_tokens``), ``completion_tokens`` =
+``output_tokens`` (includes ``output_tokens_details.reasoning_tokens`` → ``reasoning_tokens``),
+``total_tokens`` = ``total_tokens`` (or the sum); ``cost`` when a gateway adds a numeric one.
+
+End of stream: the first terminal event emits ``Done(clean=True)`` at once; records after it
+are still decoded (a second terminal event becomes ``Other``). At end of input open calls are
+ended, then ``Done(clean=False)`` if no terminal event came: exactly one ``Done`` per stream.
+
+Errors: a payload that is not a JSON object with a string ``type``, or whose fields have the
+wrong types, raises ``MalformedPayload`` at the record's offset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    KeepAlive,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    ReasoningSignature,
+    RefusalDelta,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import SSEComment, SSEEvent, SSERetry
+from ._base import Dialect, load_json, malformed
+
+__all__ = ["INCOMPLETE_REASONS", "OpenAIResponsesDialect", "usage_from"]
+
+INCOMPLETE_REASONS: dict[str, FinishReason] = {
+    "max_output_tokens": "length",
+    "content_filter": "content_filter",
+}
+
+# Items carrying client-run calls, and the field holding their arguments.
+_FUNCTION_ITEMS = {"function_call": "arguments", "custom_tool_call": "input"}
+_CLIENT_BUILTINS = frozenset(
+    {"computer_call", "local_shell_call", "shell_call", "apply_patch_call"}
+)
+_ARGUMENT_FIELDS = ("action", "code", "queries", "input", "operation")
+
+Handler = Callable[[dict[str, Any], list[Event]], None]
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is not None and type(value) is not str:
+        raise TypeError(f"expected a string or null, got {type(value).__name__}")
+    return value
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is not None and type(value) is not int:
+        raise TypeError(f"expected an integer or null, got {type(value).__name__}")
+    return value
+
+
+def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
+    """Build ``Usage`` from a Responses ``usage`` object (see module doc).
+
+    Raises ``TypeError``/``AttributeError`` for counts of the wrong type (reported by the
+    caller as ``MalformedPayload``).
+    """
+    prompt = _opt_int(usage.get("input_tokens"))
+    completion = _opt_int(usage.get("output_tokens"))
+    total = _opt_int(usage.get("total_tokens"))
+    if total is None and prompt is not None and completion is not None:
+        total = prompt + completion
+    in_details = usage.get("input_tokens_details") or {}
+    out_details = usage.get("output_tokens_details") or {}
+    cost = usage.get("cost")
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        cached_tokens=_opt_int(in_details.get("cached_tokens")),
+        reasoning_tokens=_opt_int(out_details.get("reasoning_tokens")),
+        cost=float(cost) if isinstance(cost, (int, float)) and type(cost) is not bool else None,
+        raw=raw,
+    )
+
+
+class _Call:
+    """An open tool-call item: ordinal, identity, kind and argument fragments so far."""
+
+    __slots__ = ("id", "item_id", "kind", "name", "ordinal", "parts")
+
+    def __init__(
+        self, ordinal: int, id: str | None, name: str | None, kind: str, item_id: Any
+    ) -> None:
+        self.ordinal = ordinal
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.item_id = item_id
+        self.parts: list[str] = []
+
+
+class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+    """OpenAI Responses streaming events to LLM events.
+
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
+    expected shape; ``on_end`` raises nothing.
+    """
+
+    name: ClassVar[str] = "openai-responses"
+    provider: ClassVar[str] = "openai"
+    default_format: ClassVar[str] = "sse"
+    wants_comments: ClassVar[bool] = True  # OpenRouter sends keep-alive comments
+
+    __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_ordinal")
+
+    def __init__(self) -> None:
+        self._by_index: dict[Any, _Call] = {}  # output_index -> open tool call
+        self._by_item: dict[Any, _Call] = {}  # item id -> open tool call
+        self._ordinal = 0
+        self._functions = 0  # kind="function" calls seen (for the finish reason)
+        self._done = False
+        self._handlers: dict[str, Handler] = {
+            "response.output_text.delta": self._text,
+            "response.function_call_arguments.delta": self._arguments,
+            "response.custom_tool_call_input.delta": self._arguments,
+            "response.mcp_call_arguments.delta": self._arguments,
+            "response.reasoning_summary_text.delta": self._reasoning,
+            "response.reasoning_text.delta": self._reasoning,
+            "response.refusal.delta": self._refusal,
+            "response.output_item.added": self._item_added,
+            "response.output_item.done": self._item_done,
+            "response.output_text.annotation.added": self._annotation,
+            "response.created": self._created,
+            "response.completed": self._terminal,
+            "response.incomplete": self._terminal,
+            "response.failed": self._terminal,
+            "error": self._error,
+        }
+
+    # -- records ---------------------------------------------------------------------------
+
+    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
+        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        if type(record) is SSEEvent:
+            data = record.data
+            if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
+                return
+            value = load_json(data, offset=record.offset)
+            if type(value) is not dict:
+                raise malformed(
+                    "event data is not a JSON object", offset=record.offset, payload=data
+                )
+            self.on_json(value, out, offset=record.offset, payload=data)
+        elif type(record) is SSEComment:
+            out.append(KeepAlive(raw=record.text))
+        else:
+            out.append(Other(kind="retry", raw=record))
+
+    def on_json(
+        self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
+    ) -> None:
+        """Map one parsed Responses event object (dispatching on its ``"type"``).
+
+        Raises ``MalformedPayload`` (at *offset*, quoting *payload*) for a wrong shape.
+        """
+        kind = value.get("type")
+        if type(kind) is not str:
+            raise malformed("event has no string 'type'", offset=offset, payload=payload)
+        handler = self._handlers.get(kind)
+        n = len(out)
+        if handler is not None:
+            try:
+                handler(value, out)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+                raise malformed(
+                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
+                    offset=offset,
+                    payload=payload,
+                ) from exc
+        if len(out) == n:
+            out.append(Other(kind=kind, raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
+        self._close_calls(out, None)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+    # -- content ---------------------------------------------------------------------------
+
+    def _text(self, value: dict[str, Any], out: list[Event]) -> None:
+        text = _str(value["delta"])
+        if text:
+            out.append(TextDelta(text=text, raw=value))
+
+    def _refusal(self, value: dict[str, Any], out: list[Event]) -> None:
+        text = _str(value["delta"])
+        if text:
+            out.append(RefusalDelta(text=text, raw=value))
+
+    def _reasoning(self, value: dict[str, Any], out: list[Event]) -> None:
+        text = _str(value["delta"])
+        if text:
+            out.append(ReasoningDelta(text=text, raw=value))
+
+    def _annotation(self, value: dict[str, Any], out: list[Event]) -> None:
+        out.append(Citation(value=value["annotation"], raw=value))
+
+    def _created(self, value: dict[str, Any], out: list[Event]) -> None:
+        response = value["response"]
+        out.append(
+            StreamStart(
+                id=_opt_str(response.get("id")),
+                model=_opt_str(response.get("model")),
+                created=_opt_int(response.get("created_at")),
+                provider="openai",
+                raw=value,
+            )
+        )
+
+    def _error(self, value: dict[str, Any], out: list[Event]) -> None:
+        error = value.get("error")
+        source = error if isinstance(error, dict) else value
+        message = source.get("message")
+        etype = source.get("type") if source is error else None
+        code = source.get("code")
+        out.append(
+            ProviderError(
+                message=message if type(message) is str else _compact(value),
+                type=etype if type(etype) is str else None,
+                code=None if code is None else str(code),
+                raw=value,
+            )
+        )
+
+    # -- output items and tool calls -------------------------------------------------------
+
+    def _find(self, value: dict[str, Any]) -> _Call | None:
+        index = value.get("output_index")
+        if index is not None:
+            call = self._by_index.get(index)
+            if call is not None:
+                return call
+        item_id = value.get("item_id")
+        return self._by_item.get(item_id) if item_id is not None else None
+
+    def _item_added(self, value: dict[str, Any], out: list[Event]) -> None:
+        item = value["item"]
+        itype = _str(item["type"])
+        if itype in _FUNCTION_ITEMS:
+            kind = "function"
+            call_id = _opt_str(item.get("call_id"))
+            name = _opt_str(item.get("name"))
+        elif itype.endswith("_call"):
+            client = itype in _CLIENT_BUILTINS or item.get("execution") == "client"
+            kind = "function" if client else "server"
+            call_id = _opt_str(item.get("call_id")) or _opt_str(item.get("id"))
+            name = item.get("name")
+            name = name if type(name) is str else itype[:-5]
+        else:
+            return
+        index = value.get("output_index")
+        old = self._by_index.pop(index, None) if index is not None else None
+        if old is not None:  # an output index reused while open: end the old call first
+            self._forget(old)
+            self._end(old, out, None, None)
+        call = _Call(self._ordinal, call_id, name, kind, item.get("id"))
+        self._ordinal += 1
+        if kind == "function":
+            self._functions += 1
+        if index is not None:
+            self._by_index[index] = call
+        if call.item_id is not None:
+            self._by_item[call.item_id] = call
+        out.append(ToolCallStart(index=call.ordinal, id=call_id, name=name, kind=kind, raw=value))
+
+    def _arguments(self, value: dict[str, Any], out: list[Event]) -> None:
+        fragment = _str(value["delta"])
+        call = self._find(value)
+        if call is not None and fragment:
+            call.parts.append(fragment)
+            out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
+
+    def _item_done(self, value: dict[str, Any], out: list[Event]) -> None:
+        item = value["item"]
+        call = self._find(value)
+        if call is None and isinstance(item, dict):
+            call = self._by_item.get(item.get("id"))
+        if call is not None:
+            self._forget(call)
+            self._end(call, out, value, _final_arguments(item))
+        elif item["type"] == "reasoning":
+            encrypted = item.get("encrypted_content")
+            if encrypted:
+                out.append(ReasoningSignature(signature=_str(encrypted), redacted=True, raw=value))
+
+    def _forget(self, call: _Call) -> None:
+        for table in (self._by_index, self._by_item):
+            for key in [k for k, c in table.items() if c is call]:
+                del table[key]
+
+    def _end(self, call: _Call, out: list[Event], raw: Any, final: str | None) -> None:
+        sent = "".join(call.parts)
+        if final is None:
+            final = sent
+        elif final != sent and final.startswith(sent):
+            out.append(ToolCallDelta(index=call.ordinal, arguments=final[len(sent) :], raw=raw))
+        out.append(
+            ToolCallEnd(
+                index=call.ordinal,
+                id=call.id,
+                name=call.name,
+                arguments=final,
+                kind=call.kind,
+                raw=raw,
+            )
+        )
+
+    def _close_calls(self, out: list[Event], raw: Any) -> None:
+        calls = {id(c): c for c in (*self._by_index.values(), *self._by_item.values())}
+        for call in sorted(calls.values(), key=lambda c: c.ordinal):
+            self._end(call, out, raw, None)
+        self._by_index.clear()
+        self._by_item.clear()
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def _terminal(self, value: dict[str, Any], out: list[Event]) -> None:
+        if self._done:
+            return  # a second terminal event: reported as Other
+        response = value["response"]
+        self._close_calls(out, value)
+        kind = value["type"]
+        reason: FinishReason
+        if kind == "response.completed":
+            reason, raw_reason = ("tool_calls" if self._functions else "stop"), "completed"
+        elif kind == "response.incomplete":
+            details = response.get("incomplete_details") or {}
+            raw_reason = _opt_str(details.get("reason")) or "incomplete"
+            reason = INCOMPLETE_REASONS.get(raw_reason, "other")
+        else:
+            error = response.get("error")
+            if isinstance(error, dict):
+                message = error.get("message")
+                code = error.get("code")
+                out.append(
+                    ProviderError(
+                        message=message if type(message) is str else _compact(error),
+                        type=_opt_str(error.get("type")),
+                        code=None if code is None else str(code),
+                        raw=value,
+                    )
+                )
+            reason, raw_reason = "error", "failed"
+        out.append(Finish(reason=reason, raw_reason=raw_reason, raw=value))
+        usage = response.get("usage")
+        if usage is not None:
+            out.append(usage_from(usage, value))
+        self._done = True
+        out.append(Done(clean=True, raw=value))
+
+
+def _final_arguments(item: Any) -> str | None:
+    """The whole arguments string of a finished tool-call item (see the module doc)."""
+    if not isinstance(item, dict):
+        raise TypeError("'item' is not an object")
+    field = _FUNCTION_ITEMS.get(item.get("type"))  # type: ignore[arg-type]
+    if field is not None:
+        return _opt_str(item.get(field))
+    arguments = item.get("arguments")
+    if type(arguments) is str:
+        return arguments
+    if arguments is not None:
+        return _compact(arguments)
+    return _compact({k: item[k] for k in _ARGUMENT_FIELDS if item.get(k) is not None})
