@@ -1,0 +1,413 @@
+"""Amazon Bedrock: ConverseStream and InvokeModelWithResponseStream over AWS event-stream.
+
+Both APIs send ``application/vnd.amazon.eventstream`` messages (``EventStreamMessage``).
+``:message-type`` says what a message is:
+
+* ``event`` -- ``:event-type`` names the member of the API's stream union and the payload is
+  its JSON (plus a random-length ``"p"`` padding field, ignored);
+* ``exception`` -- ``:exception-type`` (``throttlingException``, ``modelStreamErrorException``,
+  ``validationException``, …) and a JSON payload ``{"message": …}`` → ``ProviderError``;
+* ``error`` -- ``:error-code`` / ``:error-message`` headers → ``ProviderError``.
+
+A stream that carried an exception or error, or that ended before its end marker, ends with
+``Done(clean=False)``.
+
+ConverseStream (``BedrockConverseDialect``, names ``bedrock`` and ``bedrock-converse``):
+
+=====================  ==============================================================
+``messageStart``       ``StreamStart(provider="bedrock")``
+``contentBlockStart``  ``toolUse`` → ``ToolCallStart`` (``kind="server"`` for
+                       ``type: server_tool_use``); other starts (``toolResult``,
+                       ``image``) → ``Other(kind="contentBlockStart.<member>")``
+``contentBlockDelta``  ``text`` → ``TextDelta``;
+                       ``toolUse.input`` → ``ToolCallDelta``; ``reasoningContent``
+                       ``text`` → ``ReasoningDelta``, ``signature`` →
+                       ``ReasoningSignature``, ``redactedContent`` (base64) →
+                       ``ReasoningSignature(redacted=True)``; ``citation`` →
+                       ``Citation``; others → ``Other(kind="contentBlockDelta.<member>")``
+``contentBlockStop``   ``ToolCallEnd`` when the block is a tool call
+``messageStop``        ``Finish``: ``end_turn``/``stop_sequence`` → ``stop``,
+                       ``max_tokens``/``model_context_window_exceeded`` → ``length``,
+                       ``tool_use`` → ``tool_calls``, ``guardrail_intervened``/
+                       ``content_filtered`` → ``content_filter``, else ``other``
+                       (``raw_reason`` keeps Bedrock's word); tool calls still open are
+                       closed first
+``metadata``           ``Usage`` (latency, trace etc. only in ``raw``)
+=====================  ==============================================================
+
+Every message produces at least one event, as in the Anthropic dialect: one that maps to
+nothing above (a text block's ``contentBlockStop``, an empty text or tool-input delta) yields
+``Other(kind=<event type>)``, its payload in ``raw``. Every event's ``raw`` is the parsed
+payload (``"p"`` included). ``Done(clean=True)`` comes at end of input when ``messageStop``
+was seen (``metadata`` normally follows it), else ``Done(clean=False)``.
+
+Usage is normalized to OpenAI's inclusive meaning. Bedrock's ``inputTokens`` counts only
+the input that was neither read from nor written to the prompt cache (AWS prompt-caching
+guide: total input = ``inputTokens`` + ``cacheReadInputTokens`` + ``cacheWriteInputTokens``),
+so ``prompt_tokens`` is that sum, ``cached_tokens`` the cache reads, ``cache_write_tokens``
+the cache writes, and ``total_tokens`` = ``prompt_tokens`` + ``completion_tokens`` (which is
+what Bedrock's ``totalTokens`` counts; it is used only when a count is missing).
+
+``ToolCallStart.index`` is the 0-based ordinal of the tool call in order of appearance, not
+Bedrock's ``contentBlockIndex`` (which also counts text and reasoning blocks).
+
+InvokeModelWithResponseStream (``BedrockInvokeDialect``, name ``bedrock-invoke``): every
+``chunk`` event carries ``{"bytes": "<base64>"}`` of one event of the model's native stream;
+for Claude that is an Anthropic Messages event, handed to ``AnthropicDialect``. The
+``amazon-bedrock-invocationMetrics`` object Bedrock adds to the last one becomes a ``Usage``
+only when the Anthropic events carried none (it stays in that event's ``raw`` either way);
+it is emitted before the events of the object that carries it. ``StreamStart.provider`` is
+``"bedrock"``. ``Done`` follows the Anthropic dialect (``Done(clean=True)`` at
+``message_stop``, else ``Done(clean=False)`` at end of input). Other event types become
+``Other``; a ``chunk`` whose ``bytes`` is not base64 of a JSON object is ``MalformedPayload``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    ReasoningSignature,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.eventstream import EventStreamMessage
+from ._base import Dialect, load_json, malformed
+from .anthropic import AnthropicDialect
+
+__all__ = ["BedrockConverseDialect", "BedrockInvokeDialect"]
+
+_FINISH: dict[str, FinishReason] = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "tool_use": "tool_calls",
+    "guardrail_intervened": "content_filter",
+    "content_filtered": "content_filter",
+}
+
+
+def _as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _json_object(message: EventStreamMessage) -> dict[str, Any]:
+    """The message's payload as a JSON object; ``MalformedPayload`` otherwise."""
+    value = load_json(message.payload, offset=message.offset)
+    if not isinstance(value, dict):
+        raise malformed(
+            f"{message.event_type or 'event'} payload is not a JSON object",
+            offset=message.offset,
+            payload=message.payload,
+        )
+    return value
+
+
+def _error_event(message: EventStreamMessage, kind: str) -> ProviderError:
+    """``ProviderError`` for an ``exception`` or ``error`` message.
+
+    The payload of an exception is normally ``{"message": …}`` (``"Message"`` from some
+    services); when it is not JSON, its text is the message, so the error is never hidden
+    behind a ``MalformedPayload``.
+    """
+    if kind == "error":
+        code = message.header(":error-code")
+        text = message.header(":error-message")
+        code_s = code if isinstance(code, str) else None
+        text_s = text if isinstance(text, str) else None
+        raw: Any = {"headers": dict(message.header_map), "payload": message.payload}
+        return ProviderError(message=text_s or code_s or "error", type=code_s, code=code_s, raw=raw)
+    exc_type = message.exception_type
+    try:
+        value: Any = load_json(message.payload, offset=message.offset)
+    except ValueError:  # MalformedPayload is a ValueError
+        value = message.payload.decode("utf-8", "replace")
+    text = (value.get("message") or value.get("Message")) if isinstance(value, dict) else value
+    if not isinstance(text, str) or not text:
+        text = exc_type or "exception"
+    return ProviderError(message=text, type=exc_type, raw=value)
+
+
+class _Bedrock(Dialect[EventStreamMessage]):
+    """What both Bedrock dialects share: message types, exceptions, the end of input."""
+
+    provider: ClassVar[str] = "bedrock"
+    default_format: ClassVar[str] = "eventstream"
+
+    def __init__(self) -> None:
+        self._ended = False  # the API's end marker was seen
+        self._failed = False  # an exception/error message was seen
+
+    def on_record(self, record: EventStreamMessage, out: list[Event]) -> None:
+        kind = record.message_type
+        if kind is None or kind == "event":  # botocore also treats a missing type as event
+            self._on_event(record, out)
+        elif kind == "exception" or kind == "error":
+            self._failed = True
+            out.append(_error_event(record, kind))
+        else:
+            out.append(Other(kind=f"message-type:{kind}", raw=record))
+
+    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
+        raise NotImplementedError
+
+    def _close_open(self, out: list[Event]) -> None:
+        """Append ``ToolCallEnd`` for tool calls still open (end of input)."""
+
+    def on_end(self, out: list[Event]) -> None:
+        self._close_open(out)
+        out.append(Done(clean=self._ended and not self._failed))
+
+
+@dataclasses.dataclass(slots=True)
+class _ToolBlock:
+    index: int
+    id: str | None
+    name: str | None
+    kind: str
+    parts: list[str]
+
+
+class BedrockConverseDialect(_Bedrock):
+    """Bedrock ``ConverseStream`` (see the module docstring for the mapping)."""
+
+    name: ClassVar[str] = "bedrock-converse"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tools: dict[Any, _ToolBlock] = {}  # open tool blocks by contentBlockIndex
+        self._count = 0  # tool calls seen so far (the next ordinal)
+
+    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
+        event_type = record.event_type
+        payload = _json_object(record)
+        if event_type == "contentBlockDelta":
+            self._delta(record, payload, out)
+        elif event_type == "messageStart":
+            out.append(StreamStart(provider="bedrock", raw=payload))
+        elif event_type == "contentBlockStart":
+            self._start(payload, out)
+        elif event_type == "contentBlockStop":
+            block = self._tools.pop(payload.get("contentBlockIndex"), None)
+            if block is not None:
+                out.append(self._end(block, payload))
+            else:
+                out.append(Other(kind="contentBlockStop", raw=payload))
+        elif event_type == "messageStop":
+            self._close_open(out)
+            raw_reason = payload.get("stopReason")
+            if not isinstance(raw_reason, str):
+                raise malformed(
+                    "messageStop without a stopReason string",
+                    offset=record.offset,
+                    payload=record.payload,
+                )
+            self._ended = True
+            out.append(
+                Finish(reason=_FINISH.get(raw_reason, "other"), raw_reason=raw_reason, raw=payload)
+            )
+        elif event_type == "metadata":
+            usage = payload.get("usage")
+            if isinstance(usage, dict):
+                out.append(_converse_usage(usage, payload))
+            else:
+                out.append(Other(kind="metadata", raw=payload))
+        else:
+            out.append(Other(kind=event_type or "event", raw=payload))
+
+    def _start(self, payload: dict[str, Any], out: list[Event]) -> None:
+        start = payload["start"]
+        tool = start.get("toolUse")
+        if isinstance(tool, dict):
+            kind = "server" if tool.get("type") == "server_tool_use" else "function"
+            block = _ToolBlock(self._count, tool.get("toolUseId"), tool.get("name"), kind, [])
+            self._count += 1
+            self._tools[payload.get("contentBlockIndex")] = block
+            out.append(
+                ToolCallStart(
+                    index=block.index, id=block.id, name=block.name, kind=kind, raw=payload
+                )
+            )
+        else:
+            member = next(iter(start), "unknown")
+            out.append(Other(kind=f"contentBlockStart.{member}", raw=payload))
+
+    def _delta(self, record: EventStreamMessage, payload: dict[str, Any], out: list[Event]) -> None:
+        delta = payload["delta"]
+        text = delta.get("text")
+        if text is not None:
+            if not isinstance(text, str):
+                raise malformed(
+                    "delta.text is not a string", offset=record.offset, payload=record.payload
+                )
+            out.append(
+                TextDelta(text=text, raw=payload)
+                if text
+                else Other(kind="contentBlockDelta", raw=payload)
+            )
+            return
+        tool = delta.get("toolUse")
+        if tool is not None:
+            fragment = tool["input"]
+            if not isinstance(fragment, str):
+                raise malformed(
+                    "delta.toolUse.input is not a string",
+                    offset=record.offset,
+                    payload=record.payload,
+                )
+            index = payload.get("contentBlockIndex")
+            block = self._tools.get(index)
+            if block is None:  # a delta without its contentBlockStart: open the call here
+                block = self._tools[index] = _ToolBlock(self._count, None, None, "function", [])
+                self._count += 1
+                out.append(ToolCallStart(index=block.index, raw=payload))
+            if fragment:
+                block.parts.append(fragment)
+                out.append(ToolCallDelta(index=block.index, arguments=fragment, raw=payload))
+            else:
+                out.append(Other(kind="contentBlockDelta", raw=payload))
+            return
+        reasoning = delta.get("reasoningContent")
+        if isinstance(reasoning, dict):
+            n = len(out)
+            value = reasoning.get("text")
+            if isinstance(value, str) and value:
+                out.append(ReasoningDelta(text=value, raw=payload))
+            value = reasoning.get("signature")
+            if isinstance(value, str) and value:
+                out.append(ReasoningSignature(signature=value, raw=payload))
+            value = reasoning.get("redactedContent")
+            if isinstance(value, str) and value:
+                out.append(ReasoningSignature(signature=value, redacted=True, raw=payload))
+            if len(out) == n:
+                out.append(Other(kind="contentBlockDelta", raw=payload))
+            return
+        citation = delta.get("citation")
+        if citation is not None:
+            out.append(Citation(value=citation, raw=payload))
+            return
+        member = next((k for k in delta if k != "p"), "unknown")
+        out.append(Other(kind=f"contentBlockDelta.{member}", raw=payload))
+
+    @staticmethod
+    def _end(block: _ToolBlock, raw: Any) -> ToolCallEnd:
+        return ToolCallEnd(
+            index=block.index,
+            id=block.id,
+            name=block.name,
+            arguments="".join(block.parts),
+            kind=block.kind,
+            raw=raw,
+        )
+
+    def _close_open(self, out: list[Event]) -> None:
+        out.extend(self._end(block, None) for block in self._tools.values())
+        self._tools.clear()
+
+
+def _converse_usage(usage: dict[str, Any], raw: dict[str, Any]) -> Usage:
+    """``Usage`` from a ConverseStream ``metadata.usage`` object (see the module docstring)."""
+    fresh = _as_int(usage.get("inputTokens"))
+    read = _as_int(usage.get("cacheReadInputTokens"))
+    write = _as_int(usage.get("cacheWriteInputTokens"))
+    completion = _as_int(usage.get("outputTokens"))
+    prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
+    total = _as_int(usage.get("totalTokens"))
+    if prompt is not None and completion is not None:
+        total = prompt + completion
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        cached_tokens=read,
+        cache_write_tokens=write,
+        raw=raw,
+    )
+
+
+_METRICS = "amazon-bedrock-invocationMetrics"
+
+
+def _metrics_usage(metrics: dict[str, Any], raw: Any) -> Usage:
+    """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw)."""
+    fresh = _as_int(metrics.get("inputTokenCount"))
+    read = _as_int(metrics.get("cacheReadInputTokenCount"))
+    write = _as_int(metrics.get("cacheWriteInputTokenCount"))
+    completion = _as_int(metrics.get("outputTokenCount"))
+    prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
+    total = prompt + completion if prompt is not None and completion is not None else None
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        cached_tokens=read,
+        cache_write_tokens=write,
+        raw=raw,
+    )
+
+
+class BedrockInvokeDialect(_Bedrock):
+    """Bedrock ``InvokeModelWithResponseStream`` for Anthropic Claude models (see the module
+    docstring): each ``chunk`` is decoded and handed to ``AnthropicDialect.on_json``."""
+
+    name: ClassVar[str] = "bedrock-invoke"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._native = AnthropicDialect()
+        self._usage_seen = False  # the native events carried a Usage
+
+    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
+        payload = _json_object(record)
+        if record.event_type != "chunk":
+            out.append(Other(kind=record.event_type or "event", raw=payload))
+            return
+        encoded = payload.get("bytes")
+        if not isinstance(encoded, str):
+            raise malformed(
+                "chunk without a base64 'bytes' string",
+                offset=record.offset,
+                payload=record.payload,
+            )
+        try:
+            native = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise malformed(
+                f"chunk 'bytes' is not base64 ({exc})", offset=record.offset, payload=record.payload
+            ) from exc
+        value = load_json(native, offset=record.offset)
+        if not isinstance(value, dict):
+            raise malformed(
+                "chunk 'bytes' is not a JSON object", offset=record.offset, payload=native
+            )
+        metrics = value.get(_METRICS)
+        if isinstance(metrics, dict) and not self._usage_seen:
+            self._usage_seen = True
+            out.append(_metrics_usage(metrics, value))
+        start = len(out)
+        self._native.on_json(value, out, offset=record.offset, payload=native)
+        for i in range(start, len(out)):
+            event = out[i]
+            if isinstance(event, StreamStart):
+                out[i] = dataclasses.replace(event, provider="bedrock")
+            elif isinstance(event, Usage):
+                self._usage_seen = True
+
+    def on_end(self, out: list[Event]) -> None:
+        self._native.on_end(out)

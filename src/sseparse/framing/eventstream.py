@@ -1,0 +1,300 @@
+"""``EventStreamDecoder``: AWS event-stream (``application/vnd.amazon.eventstream``) frames.
+
+Theory of operation. The AWS "Event stream encoding" lays each message out as::
+
+    total length     4 bytes, big-endian unsigned: the whole message, these 4 bytes included
+    headers length   4 bytes, big-endian unsigned: the header block
+    prelude CRC      4 bytes: CRC32 of the 8 bytes above
+    headers          ``headers length`` bytes (see ``eventstream_headers``)
+    payload          total - headers length - 16 bytes, opaque
+    message CRC      4 bytes: CRC32 of everything before it, prelude included
+
+So a message is at least 16 bytes, and the header block must fit: 16 + headers length <=
+total length. The checks run in this order, each as soon as its bytes are there:
+
+1. the 12-byte prelude: its CRC (``ChecksumMismatch(kind="prelude")``), then the lengths
+   (``InvalidHeader`` when total < 16 or the headers cannot fit), then the limits
+   (``LimitExceeded``) -- all before a single byte of the body is buffered, so a corrupt or
+   hostile length cannot make the decoder wait for, or allocate, gigabytes;
+2. the whole frame: the message CRC (``ChecksumMismatch(kind="message")``) *before* the
+   headers are parsed, as botocore, the AWS C runtime and ``@smithy/eventstream-codec`` do --
+   a frame whose bytes were damaged is reported as damaged, not as a header fault;
+3. the headers (``InvalidHeader``, see ``eventstream_headers.parse_headers``).
+
+Every error is sticky (``Decoder``); nothing after a bad frame is ever decoded, since the
+length of a bad frame cannot be trusted to find the next one.
+
+Buffering. Complete frames are decoded straight out of each ``feed``'s bytes (one slice for
+the payload, a memoryview for the CRC); only the one incomplete frame at the end of a chunk
+is copied into ``_buf``, and once its prelude is read the decoder knows exactly how many
+more bytes it takes. Each byte is copied at most once, so time is linear in the input for
+any fragmentation, whole-stream buffers included (botocore re-slices its whole buffer for
+every frame, which is quadratic). Header blocks repeat (a Bedrock stream has a handful of
+distinct ones), so each decoder remembers up to ``_CACHE_ENTRIES`` parsed blocks; headers
+are immutable, so sharing the tuple is safe.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import overload
+
+from .._protocol import BytesLike, Decoder
+from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream, UsageError
+from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
+
+__all__ = [
+    "DEFAULT_MAX_HEADERS_SIZE",
+    "DEFAULT_MAX_MESSAGE_SIZE",
+    "DEFAULT_MAX_PAYLOAD_SIZE",
+    "EventStreamDecoder",
+    "EventStreamMessage",
+    "Header",
+    "HeaderType",
+    "HeaderValue",
+]
+
+DEFAULT_MAX_HEADERS_SIZE = 128 * 1024
+"""AWS's own limit on the header block (128 KiB)."""
+DEFAULT_MAX_PAYLOAD_SIZE = 24 * 1024 * 1024
+"""AWS's limit on a message payload (24 MiB), as botocore enforces it."""
+DEFAULT_MAX_MESSAGE_SIZE = 16 + DEFAULT_MAX_HEADERS_SIZE + DEFAULT_MAX_PAYLOAD_SIZE
+"""The largest total length that fits the two AWS limits: 25,296,912 bytes."""
+
+_PRELUDE = struct.Struct(">III")
+_U32 = struct.Struct(">I")
+_CACHE_ENTRIES = 64  # distinct header blocks remembered per decoder
+_CACHE_MAX_BLOCK = 1024  # larger header blocks are parsed every time, never cached
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventStreamMessage:
+    """One event-stream message: its ``headers`` in wire order and its ``payload``.
+
+    ``offset`` (left out of equality and repr) is the stream offset of the message's first
+    byte. ``header(name)`` gives one header's value; ``header_map`` all of them by name.
+    """
+
+    headers: tuple[Header, ...] = ()
+    payload: bytes = b""
+    offset: int = field(default=0, compare=False, repr=False)
+
+    @overload
+    def header(self, name: str) -> HeaderValue | None: ...
+    @overload
+    def header(self, name: str, default: HeaderValue) -> HeaderValue: ...
+    def header(self, name: str, default: HeaderValue | None = None) -> HeaderValue | None:
+        """The value of header *name*, or *default* when the message has none."""
+        for h in self.headers:
+            if h.name == name:
+                return h.value
+        return default
+
+    @property
+    def header_map(self) -> MappingProxyType[str, HeaderValue]:
+        """A read-only mapping of header name to value (names are unique in a message)."""
+        return MappingProxyType({h.name: h.value for h in self.headers})
+
+    def _string(self, name: str) -> str | None:
+        for h in self.headers:
+            if h.name == name:
+                return h.value if isinstance(h.value, str) else None
+        return None
+
+    @property
+    def message_type(self) -> str | None:
+        """``:message-type`` (``event``, ``exception`` or ``error``), if a string header."""
+        return self._string(":message-type")
+
+    @property
+    def event_type(self) -> str | None:
+        """``:event-type`` (e.g. ``contentBlockDelta``, ``chunk``), if a string header."""
+        return self._string(":event-type")
+
+    @property
+    def content_type(self) -> str | None:
+        """``:content-type`` (e.g. ``application/json``), if a string header."""
+        return self._string(":content-type")
+
+    @property
+    def exception_type(self) -> str | None:
+        """``:exception-type`` of an exception message (e.g. ``throttlingException``)."""
+        return self._string(":exception-type")
+
+
+class EventStreamDecoder(Decoder[EventStreamMessage]):
+    """Bytes in, ``EventStreamMessage`` out (decoder protocol: ``feed``/``close``/…).
+
+    Limits (checked from the 12-byte prelude, before the body is buffered):
+    ``max_message_size`` caps a message's total length (default
+    ``DEFAULT_MAX_MESSAGE_SIZE`` = 16 + 128 KiB + 24 MiB, what AWS's own header and payload
+    limits allow), ``max_headers_size`` its header block (default 128 KiB).
+
+    Raises (all ``ParseError``; ``offset`` is the message's first byte, or for a header
+    fault the header's first byte):
+    ``ChecksumMismatch`` (``kind`` ``"prelude"`` or ``"message"``, ``expected`` as written,
+    ``computed`` from the bytes); ``InvalidHeader`` for a total length under 16, a header
+    block that cannot fit the message, or a bad header; ``LimitExceeded`` for a message or
+    header block over its limit; ``TruncatedStream`` at ``close()`` inside a message
+    (``received`` bytes of it, ``expected`` its total length or ``None`` while the prelude
+    itself is incomplete). ``UsageError`` for a limit below 16 (message) or 0 (headers).
+    """
+
+    __slots__ = ("_buf", "_cache", "_need", "_offset", "max_headers_size", "max_message_size")
+
+    def __init__(
+        self,
+        *,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        max_headers_size: int = DEFAULT_MAX_HEADERS_SIZE,
+    ) -> None:
+        super().__init__()
+        if max_message_size < 16:
+            raise UsageError("max_message_size must be at least 16 (the smallest message)")
+        if max_headers_size < 0:
+            raise UsageError("max_headers_size must not be negative")
+        self.max_message_size = max_message_size
+        self.max_headers_size = max_headers_size
+        self._buf = bytearray()  # the bytes of the one incomplete message, if any
+        self._need = 0  # its total length once its prelude was checked, else 0
+        self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)
+        self._cache: dict[bytes, tuple[Header, ...]] = {}
+
+    def _decode(self, data: BytesLike, out: list[EventStreamMessage]) -> None:
+        if not isinstance(data, bytes):
+            data = bytes(data)  # payloads must be bytes, and the caller may reuse its buffer
+        if not data:
+            return
+        pos = 0
+        buf = self._buf
+        if buf:
+            # Complete the buffered message first, taking only the bytes it still needs.
+            need = self._need
+            if not need:
+                pos = 12 - len(buf)
+                buf += data[:pos]
+                if len(buf) < 12:
+                    return
+                need = self._need = self._check_prelude(bytes(buf), 0, self._offset)
+            take = need - len(buf)
+            buf += data[pos : pos + take]
+            pos += take
+            if len(buf) < need:
+                return
+            frame = bytes(buf)
+            buf.clear()
+            self._need = 0
+            self._scan(frame, 0, self._offset, out)
+            self._offset += need
+        self._offset = self._scan(data, pos, self._offset - pos, out)
+
+    def _check_prelude(self, data: bytes, pos: int, at: int) -> int:
+        """Validate the prelude at *pos* (stream offset *at*); return the total length."""
+        total, headers_len, prelude_crc = _PRELUDE.unpack_from(data, pos)
+        computed = zlib.crc32(data[pos : pos + 8])
+        if computed != prelude_crc:
+            raise ChecksumMismatch(
+                f"event-stream prelude checksum mismatch: expected 0x{prelude_crc:08x}, "
+                f"computed 0x{computed:08x} (prelude {data[pos : pos + 12].hex()})",
+                offset=at,
+                kind="prelude",
+                expected=prelude_crc,
+                computed=computed,
+            )
+        if total < 16:
+            raise InvalidHeader(
+                f"event-stream message total length {total} is below the minimum of 16",
+                offset=at,
+            )
+        if headers_len > total - 16:
+            raise InvalidHeader(
+                f"event-stream headers length {headers_len} does not fit a message of "
+                f"total length {total}",
+                offset=at,
+            )
+        if total > self.max_message_size:
+            raise LimitExceeded(
+                f"event-stream message of {total} bytes exceeds "
+                f"max_message_size={self.max_message_size}",
+                offset=at,
+                limit=self.max_message_size,
+            )
+        if headers_len > self.max_headers_size:
+            raise LimitExceeded(
+                f"event-stream header block of {headers_len} bytes exceeds "
+                f"max_headers_size={self.max_headers_size}",
+                offset=at,
+                limit=self.max_headers_size,
+            )
+        result: int = total
+        return result
+
+    def _scan(self, data: bytes, pos: int, base: int, out: list[EventStreamMessage]) -> int:
+        """Decode every complete message in *data* from *pos* (*base* = stream offset of
+        ``data[0]``); keep an incomplete tail in ``_buf``; return the new stream offset."""
+        n = len(data)
+        view = memoryview(data)
+        crc32 = zlib.crc32
+        unpack_prelude = _PRELUDE.unpack_from
+        unpack_u32 = _U32.unpack_from
+        cache = self._cache
+        max_message = self.max_message_size
+        max_headers = self.max_headers_size
+        while n - pos >= 12:
+            total, headers_len, prelude_crc = unpack_prelude(data, pos)
+            if (
+                crc32(view[pos : pos + 8]) != prelude_crc
+                or total < 16
+                or headers_len > total - 16
+                or total > max_message
+                or headers_len > max_headers
+            ):
+                self._check_prelude(data, pos, base + pos)  # raises the precise error
+            end = pos + total
+            if end > n:
+                self._buf += view[pos:]
+                self._need = total
+                return base + pos
+            computed = crc32(view[pos + 8 : end - 4], prelude_crc)
+            expected = unpack_u32(data, end - 4)[0]
+            if computed != expected:
+                raise ChecksumMismatch(
+                    f"event-stream message checksum mismatch: expected 0x{expected:08x}, "
+                    f"computed 0x{computed:08x}",
+                    offset=base + pos,
+                    kind="message",
+                    expected=expected,
+                    computed=computed,
+                )
+            body = pos + 12 + headers_len
+            if headers_len:
+                block = data[pos + 12 : body]
+                headers = cache.get(block)
+                if headers is None:
+                    headers = parse_headers(block, base + pos + 12)
+                    if len(cache) < _CACHE_ENTRIES and headers_len <= _CACHE_MAX_BLOCK:
+                        cache[block] = headers
+            else:
+                headers = ()
+            out.append(
+                EventStreamMessage(headers=headers, payload=data[body : end - 4], offset=base + pos)
+            )
+            pos = end
+        if pos < n:
+            self._buf += view[pos:]
+        return base + pos
+
+    def _finish(self, out: list[EventStreamMessage]) -> None:
+        if self._buf:
+            received = len(self._buf)
+            expected = self._need or None
+            due = f"{expected} bytes" if expected else "a 12-byte prelude"
+            raise TruncatedStream(
+                f"input ended inside an event-stream message: {received} bytes of {due}",
+                offset=self._offset,
+                received=received,
+                expected=expected,
+            )
