@@ -329,7 +329,10 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
                 out.append(TextDelta(text=_str(text), raw=value))
         elif dtype == "input_json_delta":
             fragment = _str(delta["partial_json"])
-            call = self._calls.get(value["index"])
+            index = value["index"]
+            if type(index) is not int:
+                raise TypeError("block 'index' is not an integer")
+            call = self._calls.get(index)
             if call is not None and fragment:
                 call.parts.append(fragment)
                 out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
@@ -347,7 +350,10 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             raise TypeError("delta 'type' is not a string")
 
     def _block_stop(self, value: dict[str, Any], out: list[Event]) -> None:
-        call = self._calls.pop(value["index"], None)
+        index = value["index"]
+        if type(index) is not int:
+            raise TypeError("block 'index' is not an integer")
+        call = self._calls.pop(index, None)
         if call is not None:
             self._end(call, out, value)
 
@@ -365,7 +371,8 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             for key, count in usage.items():
                 if count is not None:
                     counts[key] = count
-            out.append(usage_from(counts, value))
+            if counts:
+                out.append(usage_from(counts, value))
 
     def _message_stop(self, value: dict[str, Any], out: list[Event]) -> None:
         if self._done:
