@@ -37,6 +37,8 @@ class StreamParser(Decoder[Event]):
     ``dialect`` names the provider API (see ``sseparse.dialects.DIALECTS``); ``format`` the
     framing (``"sse"``, ``"jsonlines"``, ``"jsonarray"``, ``"eventstream"``), by default the
     dialect's own. Other keyword options go to the framing decoder (e.g. ``max_event_size``).
+    A dialect whose ``wants_comments`` class attribute is true gets its SSE comments as
+    records (``comments=True``), unless ``comments`` is given.
 
     Raises ``UsageError`` for an unknown dialect or format or a bad option.
     """
@@ -49,6 +51,9 @@ class StreamParser(Decoder[Event]):
         self.dialect_name = dialect
         self.format = format or cls.default_format
         self._dialect: Dialect[Any] = cls()
+        if self.format == "sse" and getattr(cls, "wants_comments", False):
+            # The dialect turns comments into KeepAlive; the caller may still say otherwise.
+            options.setdefault("comments", True)
         try:
             self._framing: Decoder[Any] = decoder_class(self.format)(**options)
         except TypeError as exc:

@@ -1,0 +1,590 @@
+"""OpenAI chat completions streams (``chat.completion.chunk`` over SSE) and every
+OpenAI-compatible server: Azure, OpenRouter, DeepSeek, Groq, xAI, Together, Ollama, vLLM…
+
+Theory of operation. Each SSE event's ``data`` is one JSON chunk, or the ``[DONE]`` sentinel.
+A chunk maps onto events in a fixed order:
+
+1. ``StreamStart`` once, at the first chunk that names an ``id`` or a ``model`` (Azure's
+   leading ``prompt_filter_results`` chunk has neither, so it does not count);
+2. ``ProviderError`` for an ``error`` object (alone, or beside ``choices`` as OpenRouter does);
+3. per choice, in the order sent: ``ReasoningDelta``/``ReasoningSignature``, ``TextDelta``
+   (content as a string, or as a list of typed parts), ``RefusalDelta``, ``Citation`` for
+   ``annotations``, the tool-call events, then — when ``finish_reason`` is set —
+   ``ToolCallEnd`` for that choice's open calls and ``Finish``;
+4. ``Usage`` when ``usage`` (or Groq's ``x_groq.usage``) is an object;
+5. ``Other("prompt_filter_results")`` for a chunk that produced nothing else but carries
+   Azure's prompt filter verdicts, so they stay reachable.
+
+Empty strings never become deltas. Reasoning arrives under ``reasoning_content`` (DeepSeek),
+``reasoning`` (OpenRouter, Groq) and/or ``reasoning_details`` (OpenRouter, Vercel, Snowflake);
+routers send the same text under two of them, so ``reasoning_details`` texts are used only when
+neither string field carried text, while their ``signature`` / encrypted ``data`` always become
+``ReasoningSignature``.
+
+Tool calls. ``index`` in events is our own 0-based ordinal per choice, in order of first
+appearance, because providers' own indexes are unreliable (missing, starting at 1, all zero).
+A tool-call delta is matched to a call by its ``index`` (unless it carries a *different* id
+than the call it points at), then by its ``id``, then — when it has neither — to the latest
+open call of the choice (unless it names a function while that call already has a name: a
+whole new call, as Mistral sends). An id or a name is never overwritten by an empty value.
+Legacy ``delta.function_call`` is one more call of the choice. A call ends with
+``ToolCallEnd`` (the whole arguments string) at its choice's ``finish_reason``, at
+``[DONE]``, or at end of input.
+
+End. ``data: [DONE]`` closes open calls and emits ``Done(clean=True)`` at once; records after
+it are still decoded (some routers send usage there). ``on_end`` closes what is open and emits
+``Done(clean=False)`` unless a clean ``Done`` was emitted: exactly one ``Done`` per stream.
+
+SSE comments become ``KeepAlive`` (the parser asks the SSE decoder for them because
+``wants_comments`` is set); ``retry`` fields and events of unknown types become ``Other``;
+``event: error`` becomes ``ProviderError``. A payload that is not JSON, or JSON of the wrong
+shape, raises ``MalformedPayload`` at the record's offset.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    KeepAlive,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    ReasoningSignature,
+    RefusalDelta,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import SSEComment, SSEEvent, SSERecord
+from ._base import Dialect, malformed
+
+__all__ = ["FINISH_REASONS", "OpenAIChatDialect", "provider_error", "usage_event"]
+
+FINISH_REASONS: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+"""OpenAI's finish words and their normalized reason; any other word is ``"other"``."""
+
+_loads = json.loads
+_str = str
+_dict = dict
+_list = list
+_int = int
+
+
+class _Call:
+    """One tool call of one choice, while it streams."""
+
+    __slots__ = ("args", "id", "name", "open", "ordinal")
+
+    def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
+        self.ordinal = ordinal
+        self.id = id
+        self.name = name
+        self.args: list[str] = []
+        self.open = True
+
+
+class _Choice:
+    """Tool-call bookkeeping for one choice (only made when a choice streams a call)."""
+
+    __slots__ = ("by_id", "by_index", "calls", "function_call", "latest")
+
+    def __init__(self) -> None:
+        self.calls: list[_Call] = []
+        self.by_index: dict[int, _Call] = {}
+        self.by_id: dict[str, _Call] = {}
+        self.latest: _Call | None = None
+        self.function_call: _Call | None = None  # the legacy delta.function_call, if any
+
+    def new_call(self, id: str | None, name: str | None) -> _Call:
+        call = _Call(len(self.calls), id, name)
+        self.calls.append(call)
+        if id is not None:
+            self.by_id[id] = call
+        self.latest = call
+        return call
+
+
+def _opt_str(value: Any, what: str) -> str | None:
+    """A string field that may be absent: ``None`` and ``""`` are both "not sent"."""
+    if value is None or value == "":
+        return None
+    if type(value) is not _str:
+        raise TypeError(f"{what} is {type(value).__name__}, not a string")
+    return value
+
+
+def _count(value: Any) -> int | None:
+    if value is None:
+        return None
+    if type(value) is _int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise TypeError(f"token count is {value!r}, not an integer")
+
+
+def usage_event(usage: dict[str, Any]) -> Usage:
+    """Build ``Usage`` from an OpenAI-style usage object (raises ``TypeError`` for a bad one).
+
+    ``cached_tokens`` come from ``prompt_tokens_details.cached_tokens`` (DeepSeek's
+    ``prompt_cache_hit_tokens`` as a fallback), ``reasoning_tokens`` from
+    ``completion_tokens_details.reasoning_tokens``, cache writes from
+    ``cache_creation_input_tokens`` (Vercel's gateway), ``cost`` from routers' ``cost``.
+    """
+    if type(usage) is not _dict:
+        raise TypeError(f"usage is {type(usage).__name__}, not an object")
+    prompt = _count(usage.get("prompt_tokens"))
+    completion = _count(usage.get("completion_tokens"))
+    total = _count(usage.get("total_tokens"))
+    cached = reasoning = None
+    details = usage.get("prompt_tokens_details")
+    if type(details) is _dict:
+        cached = _count(details.get("cached_tokens"))
+    if cached is None:
+        cached = _count(usage.get("prompt_cache_hit_tokens"))
+    details = usage.get("completion_tokens_details")
+    if type(details) is _dict:
+        reasoning = _count(details.get("reasoning_tokens"))
+    cost = usage.get("cost")
+    if cost is not None:
+        # Some gateways send the cost as a decimal string.
+        if type(cost) is _str or type(cost) is _int or type(cost) is float:
+            cost = float(cost)
+        else:
+            raise TypeError(f"cost is {cost!r}, not a number")
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        cached_tokens=cached,
+        reasoning_tokens=reasoning,
+        cache_write_tokens=_count(usage.get("cache_creation_input_tokens")),
+        cost=cost,
+        raw=usage,
+    )
+
+
+def provider_error(error: Any, raw: Any) -> ProviderError:
+    """Build ``ProviderError`` from an ``error`` value: an object with ``message``/``type``/
+    ``code`` (numbers become decimal strings), or a bare string."""
+    if type(error) is _dict:
+        message = error.get("message")
+        if type(message) is not _str:
+            message = json.dumps(error, ensure_ascii=False) if message is None else _str(message)
+        etype = error.get("type")
+        code = error.get("code")
+        return ProviderError(
+            message=message,
+            type=None if etype is None else _str(etype),
+            code=None if code is None else _str(code),
+            raw=raw,
+        )
+    if type(error) is _str:
+        return ProviderError(message=error, raw=raw)
+    return ProviderError(message=json.dumps(error, ensure_ascii=False), raw=raw)
+
+
+class OpenAIChatDialect(Dialect[SSERecord]):
+    """OpenAI ``chat.completion.chunk`` streams and OpenAI-compatible servers (see module doc)."""
+
+    name: ClassVar[str] = "openai"
+    provider: ClassVar[str] = "openai"
+    default_format: ClassVar[str] = "sse"
+    wants_comments: ClassVar[bool] = True
+    finish_reasons: ClassVar[dict[str, FinishReason]] = FINISH_REASONS
+
+    __slots__ = ("_choices", "_done", "_started")
+
+    def __init__(self) -> None:
+        self._started = False
+        self._done = False
+        self._choices: dict[int, _Choice] = {}
+
+    # -- records ----------------------------------------------------------------------------
+
+    def on_record(self, record: SSERecord, out: list[Event]) -> None:
+        if type(record) is SSEEvent:
+            data = record.data
+            if record.type == "message":
+                if data == "[DONE]":
+                    self._on_done(data, out)
+                    return
+                try:
+                    chunk = _loads(data)
+                except (ValueError, RecursionError) as exc:
+                    raise malformed(
+                        f"payload is not valid JSON ({exc})", offset=record.offset, payload=data
+                    ) from None
+                if type(chunk) is not _dict:
+                    raise malformed(
+                        "payload is not a JSON object", offset=record.offset, payload=data
+                    )
+                try:
+                    self.on_chunk(chunk, out)
+                except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+                    raise malformed(
+                        f"unexpected chunk shape ({exc})", offset=record.offset, payload=data
+                    ) from None
+                return
+            self._on_typed_event(record, out)
+        elif type(record) is SSEComment:
+            out.append(KeepAlive(raw=record))
+        else:  # SSERetry, or a record kind this dialect does not know
+            out.append(Other(kind=type(record).__name__, raw=record))
+
+    def _on_typed_event(self, record: SSEEvent, out: list[Event]) -> None:
+        """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""
+        data = record.data
+        try:
+            value: Any = _loads(data)
+        except (ValueError, RecursionError):
+            value = data
+        if record.type == "error":
+            error = value.get("error", value) if type(value) is _dict else value
+            out.append(provider_error(error, value))
+        elif data == "[DONE]":
+            self._on_done(data, out)
+        else:
+            out.append(Other(kind=record.type, raw=value))
+
+    def _on_done(self, data: str, out: list[Event]) -> None:
+        if self._done:
+            out.append(Other(kind="[DONE]", raw=data))
+            return
+        self._close_calls(out, None)
+        self._done = True
+        out.append(Done(clean=True, raw=data))
+
+    # -- chunks -----------------------------------------------------------------------------
+
+    def on_chunk(self, chunk: dict[str, Any], out: list[Event]) -> None:
+        """Append the events of one parsed chunk (raises ``TypeError``/``ValueError`` for a
+        chunk of the wrong shape; ``on_record`` turns those into ``MalformedPayload``)."""
+        start = len(out)
+        if not self._started:
+            self._start(chunk, out)
+        if "error" in chunk:
+            error = chunk["error"]
+            if error is not None:
+                out.append(provider_error(error, chunk))
+        choices = chunk.get("choices")
+        if choices:
+            if type(choices) is not _list:
+                raise TypeError(f"choices is {type(choices).__name__}, not a list")
+            for choice in choices:
+                self._choice(choice, chunk, out)
+        elif choices is not None and type(choices) is not _list:
+            raise TypeError(f"choices is {type(choices).__name__}, not a list")
+        usage = chunk.get("usage")
+        if usage is None:
+            x_groq = chunk.get("x_groq")
+            if type(x_groq) is _dict:
+                usage = x_groq.get("usage")
+        if usage is not None:
+            out.append(usage_event(usage))
+        if len(out) == start and chunk.get("prompt_filter_results") is not None:
+            out.append(Other(kind="prompt_filter_results", raw=chunk))
+
+    def _start(self, chunk: dict[str, Any], out: list[Event]) -> None:
+        id = _opt_str(chunk.get("id"), "id")
+        model = _opt_str(chunk.get("model"), "model")
+        if id is None and model is None:
+            return
+        created = chunk.get("created")
+        if created is not None and (type(created) is not _int or created == 0):
+            created = None
+        self._started = True
+        out.append(
+            StreamStart(id=id, model=model, created=created, provider=self.provider, raw=chunk)
+        )
+
+    def _choice(self, choice: Any, chunk: dict[str, Any], out: list[Event]) -> None:
+        if type(choice) is not _dict:
+            raise TypeError(f"a choice is {type(choice).__name__}, not an object")
+        index = choice.get("index", 0)
+        if type(index) is not _int or index < 0:
+            raise TypeError(f"choice index is {index!r}, not a natural number")
+        delta = choice.get("delta")
+        if delta:
+            if type(delta) is not _dict:
+                raise TypeError(f"delta is {type(delta).__name__}, not an object")
+            content = delta.get("content")
+            # The common case first: a text delta and nothing else to look at.
+            if type(content) is _str and len(delta) == 1:
+                if content:
+                    out.append(TextDelta(text=content, choice=index, raw=chunk))
+            else:
+                self._delta(delta, content, index, chunk, out)
+        elif delta is not None and type(delta) is not _dict:
+            raise TypeError(f"delta is {type(delta).__name__}, not an object")
+        finish = choice.get("finish_reason")
+        if finish is not None and finish != "":
+            if type(finish) is not _str:
+                raise TypeError(f"finish_reason is {finish!r}, not a string")
+            self._close_calls(out, index, chunk)
+            out.append(
+                Finish(
+                    reason=self.finish_reasons.get(finish, "other"),
+                    raw_reason=finish,
+                    choice=index,
+                    raw=chunk,
+                )
+            )
+
+    def _delta(
+        self, delta: dict[str, Any], content: Any, index: int, chunk: Any, out: list[Event]
+    ) -> None:
+        # Reasoning: a string under reasoning_content or reasoning; details carry the same
+        # text on routers, so their texts count only when neither string did.
+        said = False
+        for key in ("reasoning_content", "reasoning"):
+            text = delta.get(key)
+            if text is not None:
+                if type(text) is not _str:
+                    raise TypeError(f"{key} is {type(text).__name__}, not a string")
+                if text:
+                    if not said:
+                        out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                    said = True
+        details = delta.get("reasoning_details")
+        if details is not None:
+            self._reasoning_details(details, said, index, chunk, out)
+        if content is not None:
+            if type(content) is _str:
+                if content:
+                    out.append(TextDelta(text=content, choice=index, raw=chunk))
+            elif type(content) is _list:
+                for part in content:
+                    self.content_part(part, index, chunk, out)
+            else:
+                raise TypeError(f"content is {type(content).__name__}, not a string or list")
+        refusal = delta.get("refusal")
+        if refusal is not None:
+            if type(refusal) is not _str:
+                raise TypeError(f"refusal is {type(refusal).__name__}, not a string")
+            if refusal:
+                out.append(RefusalDelta(text=refusal, choice=index, raw=chunk))
+        annotations = delta.get("annotations")
+        if annotations is not None:
+            if type(annotations) is not _list:
+                raise TypeError("annotations is not a list")
+            out.extend(Citation(value=a, choice=index, raw=chunk) for a in annotations)
+        tool_calls = delta.get("tool_calls")
+        if tool_calls is not None:
+            if type(tool_calls) is not _list:
+                raise TypeError(f"tool_calls is {type(tool_calls).__name__}, not a list")
+            for call in tool_calls:
+                self._tool_call(call, index, chunk, out)
+        function_call = delta.get("function_call")
+        if function_call is not None:
+            self._function_call(function_call, index, chunk, out)
+        audio = delta.get("audio")
+        if audio is not None:
+            out.append(Other(kind="audio", raw=chunk))
+
+    def _reasoning_details(
+        self, details: Any, said: bool, index: int, chunk: Any, out: list[Event]
+    ) -> None:
+        if type(details) is not _list:
+            raise TypeError(f"reasoning_details is {type(details).__name__}, not a list")
+        for item in details:
+            if type(item) is not _dict:
+                raise TypeError("a reasoning_details item is not an object")
+            kind = item.get("type")
+            if kind == "reasoning.encrypted":
+                data = _opt_str(item.get("data"), "reasoning.encrypted data")
+                if data is not None:
+                    out.append(
+                        ReasoningSignature(signature=data, redacted=True, choice=index, raw=chunk)
+                    )
+                continue
+            if kind == "reasoning.text" or kind == "reasoning.summary":
+                text = _opt_str(item.get("text" if kind == "reasoning.text" else "summary"), kind)
+                if text is not None and not said:
+                    out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+            else:
+                out.append(Other(kind=_str(kind), raw=chunk))
+            signature = _opt_str(item.get("signature"), "signature")
+            if signature is not None:
+                out.append(ReasoningSignature(signature=signature, choice=index, raw=chunk))
+
+    def content_part(self, part: Any, index: int, chunk: Any, out: list[Event]) -> None:
+        """One element of a ``content`` list (Mistral, some routers): ``text`` parts are
+        text, ``thinking`` parts reasoning (a string or a list of text parts), ``reference``
+        parts citations; anything else is ``Other("content.<type>")``."""
+        if type(part) is not _dict:
+            raise TypeError(f"a content part is {type(part).__name__}, not an object")
+        kind = part.get("type")
+        if kind == "text":
+            text = _opt_str(part.get("text"), "text part")
+            if text is not None:
+                out.append(TextDelta(text=text, choice=index, raw=chunk))
+        elif kind == "thinking":
+            thinking = part.get("thinking")
+            if type(thinking) is _list:
+                for inner in thinking:
+                    if type(inner) is not _dict:
+                        raise TypeError("a thinking part is not an object")
+                    if inner.get("type", "text") == "text":
+                        text = _opt_str(inner.get("text"), "thinking text")
+                        if text is not None:
+                            out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                    elif inner.get("type") == "reference":
+                        out.append(Citation(value=inner, choice=index, raw=chunk))
+                    else:
+                        out.append(Other(kind=f"thinking.{inner.get('type')}", raw=chunk))
+            else:
+                text = _opt_str(thinking, "thinking")
+                if text is not None:
+                    out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+        elif kind == "reference":
+            out.append(Citation(value=part, choice=index, raw=chunk))
+        else:
+            out.append(Other(kind=f"content.{kind}", raw=chunk))
+
+    # -- tool calls ---------------------------------------------------------------------------
+
+    def _state(self, index: int) -> _Choice:
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _Choice()
+        return state
+
+    def _tool_call(self, call: Any, index: int, chunk: Any, out: list[Event]) -> None:
+        if type(call) is not _dict:
+            raise TypeError(f"a tool call is {type(call).__name__}, not an object")
+        function = call.get("function")
+        args_key = "arguments"
+        if function is None:
+            custom = call.get("custom")  # a custom tool: {"name", "input"}
+            if type(custom) is _dict:
+                function, args_key = custom, "input"
+            else:
+                function = {}
+        elif type(function) is not _dict:
+            raise TypeError(f"function is {type(function).__name__}, not an object")
+        position = call.get("index")
+        if position is not None and (type(position) is not _int or position < 0):
+            raise TypeError(f"tool call index is {position!r}, not a natural number")
+        id = _opt_str(call.get("id"), "tool call id")
+        name = _opt_str(function.get("name"), "function name")
+        arguments = _arguments(function.get(args_key))
+        state = self._state(index)
+        target: _Call | None = None
+        if position is not None:
+            target = state.by_index.get(position)
+            if target is not None and id is not None and target.id is not None and target.id != id:
+                target = None  # same index, another id: a new call (buggy servers reuse 0)
+        if target is None and id is not None:
+            target = state.by_id.get(id)
+        if target is None and position is None and id is None:
+            latest = state.latest
+            if latest is not None and latest.open and not (name and latest.name):
+                target = latest
+        if target is None:
+            target = state.new_call(id, name)
+            if position is not None:
+                state.by_index[position] = target
+            out.append(
+                ToolCallStart(index=target.ordinal, id=id, name=name, choice=index, raw=chunk)
+            )
+        else:
+            if position is not None:
+                state.by_index[position] = target
+            if id is not None and target.id is None:
+                target.id = id
+                state.by_id[id] = target
+            if name is not None and target.name is None:
+                target.name = name
+            target.open = True
+            state.latest = target
+        if arguments:
+            target.args.append(arguments)
+            out.append(
+                ToolCallDelta(index=target.ordinal, arguments=arguments, choice=index, raw=chunk)
+            )
+
+    def _function_call(self, fc: Any, index: int, chunk: Any, out: list[Event]) -> None:
+        """Legacy ``delta.function_call``: one call per choice, name first, then arguments."""
+        if type(fc) is not _dict:
+            raise TypeError(f"function_call is {type(fc).__name__}, not an object")
+        name = _opt_str(fc.get("name"), "function_call name")
+        arguments = _arguments(fc.get("arguments"))
+        state = self._state(index)
+        call = state.function_call
+        if call is None:
+            call = state.function_call = state.new_call(None, name)
+            out.append(ToolCallStart(index=call.ordinal, name=name, choice=index, raw=chunk))
+        else:
+            if name is not None and call.name is None:
+                call.name = name
+            call.open = True
+        if arguments:
+            call.args.append(arguments)
+            out.append(
+                ToolCallDelta(index=call.ordinal, arguments=arguments, choice=index, raw=chunk)
+            )
+
+    def _close_calls(self, out: list[Event], only: int | None, raw: Any = None) -> None:
+        """``ToolCallEnd`` for every open call of choice *only* (all choices if ``None``)."""
+        if not self._choices:
+            return
+        if only is None:
+            indexes: list[int] = sorted(self._choices)
+        elif only in self._choices:
+            indexes = [only]
+        else:
+            return
+        for index in indexes:
+            state = self._choices[index]
+            for call in state.calls:
+                if call.open:
+                    call.open = False
+                    arguments = "".join(call.args)
+                    call.args = [arguments]
+                    out.append(
+                        ToolCallEnd(
+                            index=call.ordinal,
+                            id=call.id,
+                            name=call.name,
+                            arguments=arguments,
+                            choice=index,
+                            raw=raw,
+                        )
+                    )
+
+    # -- end of input -------------------------------------------------------------------------
+
+    def on_end(self, out: list[Event]) -> None:
+        self._close_calls(out, None)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+
+def _arguments(value: Any) -> str:
+    """A function's ``arguments``: a string fragment; an object or array (a whole call from a
+    lenient server) is re-serialized as JSON text."""
+    if value is None:
+        return ""
+    if type(value) is _str:
+        return value
+    if type(value) is _dict or type(value) is _list:
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"arguments is {type(value).__name__}, not a string")
