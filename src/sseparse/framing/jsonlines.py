@@ -1,0 +1,140 @@
+"""JSON lines (NDJSON, ``application/x-ndjson``, ``application/stream+json``) to records.
+
+Theory of operation: a line is the bytes up to one ``\\n`` (byte 0x0A). Nothing else ends a
+line: not a lone ``\\r``, not U+2028 or U+0085 (those may sit inside JSON strings). A ``\\r``
+just before the ``\\n`` is dropped, so CRLF files work; blank (whitespace-only) lines are
+skipped; a last line without a newline is flushed by ``close()``.
+
+The decoder keeps only the unfinished tail of the stream, in ``_pending``, which by
+construction never holds a ``\\n``: each fed fragment is searched once with ``bytes.find`` /
+``rfind`` (C level), its complete lines are cut with one ``bytes.split``, and only the tail
+after the last newline is kept. Every byte is searched once, whatever the fragmentation, so the
+cost is linear. Each line is decoded as strict UTF-8 and parsed with ``json.loads``; blank lines
+are recognised only when parsing fails, which keeps the common path to one call.
+
+Limits: a line longer than ``max_line_size`` bytes (counted before its ``\\n``, a ``\\r``
+included) raises ``LimitExceeded`` at the line's offset, as soon as the buffered part of it
+passes the limit; nothing beyond the limit is buffered.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .._protocol import BytesLike, Decoder
+from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
+from .records import JSONRecord
+
+__all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder"]
+
+DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024
+"""Default ``max_line_size``: 16 MiB per line."""
+
+_BLANK = b" \t\r"  # JSON whitespace that can sit on a line (the \n is the terminator)
+
+
+class JSONLinesDecoder(Decoder[JSONRecord]):
+    """Decode newline-delimited JSON into ``JSONRecord(value, raw, offset, line)``.
+
+    ``raw`` is the line's bytes without its terminator (``\\n`` or ``\\r\\n``); ``line`` its
+    1-based line number (blank lines count); ``offset`` the byte where it starts.
+
+    ``max_line_size`` (default 16 MiB) bounds one line; ``UsageError`` if it is not positive.
+
+    ``feed``/``close`` raise ``InvalidJSON`` (with ``line`` and ``offset``) for a line that is
+    not exactly one JSON value in UTF-8, and ``LimitExceeded`` for a line over the limit.
+    """
+
+    __slots__ = ("_line", "_offset", "_pending", "max_line_size")
+
+    def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE) -> None:
+        super().__init__()
+        if not isinstance(max_line_size, int) or max_line_size < 1:
+            raise UsageError(f"max_line_size must be a positive int, got {max_line_size!r}")
+        self.max_line_size = max_line_size
+        self._pending = bytearray()  # the unfinished line; never holds b"\n"
+        self._offset = 0  # stream offset of the first byte of _pending
+        self._line = 0  # number of complete lines seen so far
+
+    def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
+        if type(data) is not bytes:
+            data = bytes(data)
+        if not data:
+            return
+        start = 0
+        pending = self._pending
+        if pending:
+            nl = data.find(b"\n")
+            if nl < 0:
+                self._keep(data, 0)
+                return
+            self._check_size(len(pending) + nl)
+            pending += data[:nl]
+            line = bytes(pending)
+            pending.clear()
+            self._one_line(line, out)
+            start = nl + 1
+        last = data.rfind(b"\n", start)
+        if last >= start:
+            self._lines(data[start:last].split(b"\n"), out)
+            start = last + 1
+        if start < len(data):
+            self._keep(data, start)
+
+    def _finish(self, out: list[JSONRecord]) -> None:
+        if self._pending:
+            line = bytes(self._pending)
+            self._pending.clear()
+            self._one_line(line, out)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _keep(self, data: bytes, start: int) -> None:
+        """Append ``data[start:]`` (no newline in it) to the unfinished line, within the limit."""
+        self._check_size(len(self._pending) + len(data) - start)
+        self._pending += data[start:] if start else data
+
+    def _check_size(self, size: int) -> None:
+        if size > self.max_line_size:
+            raise LimitExceeded(
+                f"JSON line {self._line + 1} is longer than max_line_size "
+                f"({self.max_line_size} bytes)",
+                offset=self._offset,
+                limit=self.max_line_size,
+            )
+
+    def _lines(self, lines: list[bytes], out: list[JSONRecord]) -> None:
+        """Decode complete lines (the hot path: one ``json.loads`` per line)."""
+        loads = json.loads
+        limit = self.max_line_size
+        offset = self._offset
+        lineno = self._line
+        append = out.append
+        for line in lines:
+            size = len(line)
+            if size > limit:
+                self._offset, self._line = offset, lineno
+                self._check_size(size)
+            lineno += 1
+            try:
+                value = loads(line.decode())
+            except (ValueError, RecursionError) as exc:
+                if line.strip(_BLANK):
+                    self._offset, self._line = offset, lineno - 1
+                    raise self._invalid(line, exc) from exc
+            else:
+                raw = line[:-1] if line.endswith(b"\r") else line
+                append(JSONRecord(value=value, raw=raw, offset=offset, line=lineno))
+            offset += size + 1
+        self._offset, self._line = offset, lineno
+
+    def _one_line(self, line: bytes, out: list[JSONRecord]) -> None:
+        self._lines([line], out)
+
+    def _invalid(self, line: bytes, exc: BaseException) -> InvalidJSON:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+        return InvalidJSON(
+            f"JSON line {self._line + 1} is not valid JSON ({detail}): {quote(line)}",
+            offset=self._offset,
+            line=self._line + 1,
+        )

@@ -1,0 +1,122 @@
+"""Helpers shared by the JSON-lines and JSON-array decoder tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+
+from sseparse.framing.records import JSONRecord
+
+Key = tuple[str, bytes, int, "int | None"]
+
+
+def key(record: JSONRecord) -> Key:
+    """Everything a record carries, offsets included (records compare without them), with
+    the value canonicalised so ``1``, ``1.0`` and ``true`` differ."""
+    return (canon(record.value), record.raw, record.offset, record.line)
+
+
+def canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True)
+
+
+class Keyed:
+    """A decoder whose items are ``key(record)``, so the chunking helper compares offsets and
+    line numbers too."""
+
+    def __init__(self, decoder: Any) -> None:
+        self.d = decoder
+
+    def feed(self, data: bytes) -> list[Key]:
+        return [key(r) for r in self.d.feed(data)]
+
+    def close(self) -> list[Key]:
+        return [key(r) for r in self.d.close()]
+
+    def receive_data(self, data: bytes) -> None:
+        self.d.receive_data(data)
+
+    def next_event(self) -> Key | None:
+        r = self.d.next_event()
+        return None if r is None else key(r)
+
+
+# JSON values with the awkward parts: nesting, unicode (line separators included), escapes,
+# brackets, braces, quotes and backslashes inside strings, numbers of every kind.
+_tricky_text = st.text(
+    alphabet=st.sampled_from(
+        [*'[]{}",:\\/ \t\n\r', "\u2028", "\u0085", "é", "😀", "\x00", "\x1f", "a", "}"]
+    )
+    | st.characters(codec="utf-8"),
+    max_size=12,
+)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _tricky_text
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(_tricky_text, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def serialized(draw: st.DrawFn, value: Any, *, one_line: bool) -> bytes:
+    """*value* as JSON text with varied spacing (and newlines/CRLF unless *one_line*)."""
+    ensure_ascii = draw(st.booleans())
+    if not one_line and draw(st.booleans()):
+        text = json.dumps(value, ensure_ascii=ensure_ascii, indent=draw(st.integers(0, 3)))
+        if draw(st.booleans()):
+            text = text.replace("\n", "\r\n")
+    else:
+        seps = draw(st.sampled_from([(",", ":"), (", ", ": "), (" ,", " : "), (",\t", ":\t")]))
+        text = json.dumps(value, ensure_ascii=ensure_ascii, separators=seps)
+    return text.encode()
+
+
+@st.composite
+def cuts(draw: st.DrawFn, data: bytes) -> list[bytes]:
+    """A fragmentation of *data* chosen by hypothesis."""
+    if not data:
+        return [data]
+    points = sorted(draw(st.sets(st.integers(1, max(1, len(data) - 1)), max_size=8)))
+    pieces, last = [], 0
+    for p in points:
+        pieces.append(data[last:p])
+        last = p
+    pieces.append(data[last:])
+    return pieces
+
+
+def decode(factory: Callable[[], Any], pieces: list[bytes]) -> list[JSONRecord]:
+    d = factory()
+    out: list[JSONRecord] = []
+    for piece in pieces:
+        out += d.feed(piece)
+    out += d.close()
+    return out
+
+
+def growth(run: Callable[[int], object], n: int) -> float:
+    """Time of ``run(4n)`` over time of ``run(n)`` (best of three each): about 4 when linear,
+    about 16 when quadratic."""
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run(size)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(4 * n) / best(n)
