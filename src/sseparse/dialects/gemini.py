@@ -54,8 +54,9 @@ replay it on the right part — a function call's or a text's):
   as a JSON document or array element, or a ``data:`` line) → ``ProviderError(message,
   type=status, code=str(code))``;
 * an SSE event whose type is not ``message`` → ``ProviderError`` when its data is an error
-  object, else ``Other(kind=<event type>, raw=<data>)``; an SSE comment → ``KeepAlive``; a
-  ``retry`` field → ``Other(kind="retry")``;
+  object, else ``Other(kind=<event type>, raw=<data>)``; an SSE comment → ``KeepAlive``
+  (``wants_comments`` is set: Gemini sends none, a proxy may); a ``retry`` field →
+  ``Other(kind="retry")``;
 * a chunk that produced no event (empty text, unchanged usage) → ``Other(kind="chunk")``,
   so no record is dropped unseen.
 
@@ -196,6 +197,8 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     name: ClassVar[str] = "gemini"
     provider: ClassVar[str] = "gemini"
     default_format: ClassVar[str] = "sse"
+    # Gemini sends no comments, but a proxy in between may send keep-alive comments.
+    wants_comments: ClassVar[bool] = True
 
     __slots__ = (
         "_calls",
