@@ -1,0 +1,246 @@
+"""The ``ollama`` dialect: Ollama's native NDJSON stream (``/api/chat``, ``/api/generate``).
+
+Theory of operation
+-------------------
+Ollama streams one JSON object per line (``application/x-ndjson``); every object carries
+``model`` and ``created_at``, and the last one has ``"done": true`` with the reason and the
+counters. The mapping, per object:
+
+=================================  ===================================================
+first object                       ``StreamStart(model, created, provider="ollama")``
+                                   (``created`` is ``created_at`` in Unix seconds)
+``message.thinking``               ``ReasoningDelta`` (``/api/generate``: ``thinking``)
+``message.content``                ``TextDelta`` (``/api/generate``: ``response``)
+``message.tool_calls``             per call, in order: ``ToolCallStart``, one
+                                   ``ToolCallDelta`` with the arguments object serialized
+                                   as compact JSON (a string is passed as is), then
+                                   ``ToolCallEnd`` — Ollama sends whole calls
+``"done": true``                   ``Finish``, ``Usage`` (when counters are present), then
+                                   ``Done(clean=True)``
+``{"error": "…"}``                 ``ProviderError(message)``
+=================================  ===================================================
+
+Empty strings produce nothing; an object that produces no event at all (an empty chunk) is
+reported as ``Other(kind="chunk")`` so its payload is never lost. Every event's ``raw`` is the
+parsed object.
+
+Tool calls: ``index`` is the call's ordinal in the response (0, 1, … in order of appearance,
+across objects). The ``id`` is the call's ``id`` when Ollama sends one, else ``call_<index>``.
+
+Finish reasons (``done_reason``): ``stop`` → ``stop`` (``tool_calls`` when the response had tool
+calls: Ollama says ``stop`` for those too); ``length`` → ``length``; anything else (``load``,
+``unload``, an unknown word) or a missing reason → ``other``; ``raw_reason`` keeps Ollama's word.
+
+Usage: ``prompt_tokens`` = ``prompt_eval_count``, ``completion_tokens`` = ``eval_count``,
+``total_tokens`` their sum. Ollama counts thinking tokens in ``eval_count`` (so reasoning is
+included, as in OpenAI's meaning, but not reported apart: ``reasoning_tokens`` is ``None``).
+It does not report cache reuse: ``prompt_eval_count`` is the number of prompt tokens it
+evaluated, and ``cached_tokens`` is ``None``.
+
+End of stream: ``"done": true`` is the end marker (``Done(clean=True)`` at once; records after
+it are still decoded). At end of input without it, ``Done(clean=False)`` (an error object
+ends the stream that way, since Ollama sends no ``done`` after it). Exactly one ``Done``.
+
+Errors: an object that is not a JSON object, or fields of the wrong type, raise
+``MalformedPayload`` at the record's offset.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from typing import Any, ClassVar
+
+from ..events import (
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import JSONRecord
+from ._base import Dialect, malformed
+
+__all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
+
+DONE_REASONS: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
+
+# RFC 3339 as Go writes it (time.RFC3339Nano): up to nine fraction digits, Z or an offset.
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:([Zz])|([+-])(\d\d):(\d\d))\Z"
+)
+
+
+def unix_seconds(stamp: str) -> int | None:
+    """``created_at`` (RFC 3339) as whole Unix seconds, or ``None`` if it is not RFC 3339."""
+    m = _RFC3339.match(stamp)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second = (int(m.group(i)) for i in range(1, 7))
+    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    if m.group(8):
+        shift = int(m.group(9)) * 3600 + int(m.group(10)) * 60
+        seconds -= shift if m.group(8) == "+" else -shift
+    return seconds
+
+
+def _str(value: Any, what: str) -> str:
+    if type(value) is not str:
+        raise TypeError(f"{what} is {type(value).__name__}, not a string")
+    return value
+
+
+def _count(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value < 0:
+        raise TypeError(f"{what} is {value!r}, not a token count")
+    return value
+
+
+class OllamaDialect(Dialect[JSONRecord]):
+    """Ollama ``/api/chat`` and ``/api/generate`` NDJSON objects to LLM events.
+
+    ``on_record`` raises ``MalformedPayload`` for an object of the wrong shape; ``on_end``
+    raises nothing.
+    """
+
+    name: ClassVar[str] = "ollama"
+    provider: ClassVar[str] = "ollama"
+    default_format: ClassVar[str] = "jsonlines"
+
+    __slots__ = ("_calls", "_done", "_started")
+
+    def __init__(self) -> None:
+        self._started = False
+        self._done = False
+        self._calls = 0  # tool calls seen so far (the next call's index)
+
+    def on_record(self, record: JSONRecord, out: list[Event]) -> None:
+        """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
+        value = record.value
+        if type(value) is not dict:
+            raise malformed(
+                "Ollama record is not a JSON object", offset=record.offset, payload=record.raw
+            )
+        n = len(out)
+        try:
+            self._object(value, out)
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            del out[n:]  # a bad record yields no events, only the error
+            raise malformed(
+                f"Ollama record of unexpected shape ({exc})",
+                offset=record.offset,
+                payload=record.raw,
+            ) from exc
+        if len(out) == n:
+            out.append(Other(kind="chunk", raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: ``Done(clean=False)`` unless ``"done": true`` was seen."""
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _object(self, value: dict[str, Any], out: list[Event]) -> None:
+        error = value.get("error")
+        if error is not None:
+            text = error if type(error) is str else json.dumps(error, ensure_ascii=False)
+            out.append(ProviderError(message=text, raw=value))
+            return
+        if not self._started:
+            self._started = True
+            model = value.get("model")
+            stamp = value.get("created_at")
+            out.append(
+                StreamStart(
+                    model=None if model is None else _str(model, "model"),
+                    created=None if stamp is None else unix_seconds(_str(stamp, "created_at")),
+                    provider="ollama",
+                    raw=value,
+                )
+            )
+        message = value.get("message")
+        if message is not None:
+            if type(message) is not dict:
+                raise TypeError(f"message is {type(message).__name__}, not an object")
+            thinking = message.get("thinking")
+            if thinking:
+                out.append(ReasoningDelta(text=_str(thinking, "message.thinking"), raw=value))
+            content = message.get("content")
+            if content:
+                out.append(TextDelta(text=_str(content, "message.content"), raw=value))
+            calls = message.get("tool_calls")
+            if calls:
+                self._tool_calls(calls, value, out)
+        else:  # /api/generate
+            thinking = value.get("thinking")
+            if thinking:
+                out.append(ReasoningDelta(text=_str(thinking, "thinking"), raw=value))
+            response = value.get("response")
+            if response:
+                out.append(TextDelta(text=_str(response, "response"), raw=value))
+        done = value.get("done")
+        if done is True:
+            self._finish(value, out)
+        elif done is not None and done is not False:
+            raise TypeError(f"done is {done!r}, not a boolean")
+
+    def _tool_calls(self, calls: Any, value: dict[str, Any], out: list[Event]) -> None:
+        if type(calls) is not list:
+            raise TypeError(f"message.tool_calls is {type(calls).__name__}, not a list")
+        for call in calls:
+            function = call["function"]
+            name = _str(function["name"], "function.name")
+            arguments = function.get("arguments")
+            if type(arguments) is not str:
+                arguments = json.dumps(
+                    {} if arguments is None else arguments,
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+            index = self._calls
+            self._calls += 1
+            call_id = call.get("id")
+            call_id = f"call_{index}" if call_id is None else _str(call_id, "tool call id")
+            out.append(ToolCallStart(index=index, id=call_id, name=name, raw=value))
+            out.append(ToolCallDelta(index=index, arguments=arguments, raw=value))
+            out.append(
+                ToolCallEnd(index=index, id=call_id, name=name, arguments=arguments, raw=value)
+            )
+
+    def _finish(self, value: dict[str, Any], out: list[Event]) -> None:
+        raw_reason = value.get("done_reason")
+        if raw_reason is None:
+            reason: FinishReason = "other"
+        else:
+            reason = DONE_REASONS.get(_str(raw_reason, "done_reason"), "other")
+            if reason == "stop" and self._calls:
+                reason = "tool_calls"
+        prompt = _count(value.get("prompt_eval_count"), "prompt_eval_count")
+        completion = _count(value.get("eval_count"), "eval_count")
+        out.append(Finish(reason=reason, raw_reason=raw_reason, raw=value))
+        if prompt is not None or completion is not None:
+            total = prompt + completion if prompt is not None and completion is not None else None
+            out.append(
+                Usage(
+                    prompt_tokens=prompt,
+                    completion_tokens=completion,
+                    total_tokens=total,
+                    raw=value,
+                )
+            )
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=True, raw=value))
