@@ -102,6 +102,7 @@ def test_stream_start_only_once_and_create_time() -> None:
         ("2024-01-02T03:04:05+01:00", calendar.timegm((2024, 1, 2, 2, 4, 5))),
         ("yesterday", None),
         ("2024-13-02T03:04:05Z", None),
+        ("\u0662\u0660\u0662\u0664-01-02T03:04:05Z", None),  # Arabic-Indic digits are not RFC 3339
     ],
 )
 def test_create_time_forms(stamp: str, want: int | None) -> None:

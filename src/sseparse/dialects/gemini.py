@@ -134,7 +134,9 @@ _USAGE_FIELDS = (
     "totalTokenCount",
 )
 # RFC 3339 with up to nanoseconds; fromisoformat (3.10) takes at most microseconds and no "Z".
-_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?")
+_TIMESTAMP = re.compile(
+    r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", re.ASCII
+)
 
 
 def _compact(value: Any) -> str:
