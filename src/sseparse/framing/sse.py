@@ -1,0 +1,329 @@
+"""Server-sent events (``text/event-stream``) to records, exactly per WHATWG HTML §9.2.
+
+Theory of operation
+-------------------
+The spec decodes the whole stream as UTF-8 (with replacement), then reads it line by line.
+Doing that on bytes gives the same result and is faster: CR (0x0D), LF (0x0A), ``:`` and
+space are ASCII, and an ASCII byte is never part of a multi-byte UTF-8 sequence, so splitting
+lines and fields on bytes and decoding each value with ``errors="replace"`` yields exactly the
+characters a whole-stream decode would (a sequence cut by a line end becomes U+FFFD either
+way). Field names are compared as bytes: a name equals ``data`` after decoding exactly when its
+bytes are ``b"data"``.
+
+Each fed fragment is searched once, backwards, for its last CR and last LF (``rfind``, C
+level). Bytes after the last line end are kept in ``_pending``, which therefore never holds a
+line end and is never searched again: however the stream is fragmented, every byte is scanned
+a constant number of times. The complete lines of a fragment are cut with one C-level split,
+chosen by the line ends present: ``split(b"\\n")`` when there is no CR (the common case),
+``split(b"\\r\\n")`` when every CR is followed by an LF and every LF preceded by a CR (Gemini),
+``split(b"\\r")`` when there is no LF; anything else (mixed line ends) goes line by line. A
+fragment ending in CR leaves a flag so that an LF at the start of the next fragment is taken as
+the second half of that CRLF, not as a blank line. Events are dispatched on the blank line
+itself, so the ``feed`` that delivers it returns the event, a CR-only blank line included.
+
+A fragment larger than ``_WINDOW`` is processed a window at a time, so a huge ``feed`` never
+holds more than one window of split lines besides what the limit allows.
+
+Limit: ``max_event_size`` bounds what is held for one event: its data buffer so far (each
+``data`` value plus one byte for its line end) plus the line being read (raw bytes, without its
+line end). The check is made before a byte is buffered past the limit, and only ever compares
+a complete line's length with the limit, or a prefix of it, so every fragmentation raises at
+the same place; the error's offset is the first line of the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._protocol import BytesLike, Decoder
+from ..errors import LimitExceeded, UsageError, quote
+from .records import SSEComment, SSEEvent, SSERecord, SSERetry
+
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder"]
+
+DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
+"""Default ``max_event_size``: 16 MiB for one event's data plus the line being read."""
+
+_BOM = b"\xef\xbb\xbf"
+_WINDOW = 1 << 18  # fragments larger than this are processed in pieces of this size
+# Python refuses to convert longer decimal strings to int (sys.int_info.default_max_str_digits
+# is 4300); a reconnection time of 10**4000 ms is meaningless, so such a retry is ignored, like
+# Chromium ignores a value that overflows its 64-bit integer.
+_MAX_RETRY_DIGITS = 4000
+
+
+def _pieces(data: BytesLike) -> Iterator[bytes]:
+    """*data* as ``bytes`` pieces of at most ``_WINDOW`` bytes, one at a time (copies: the
+    caller may reuse its buffer)."""
+    if isinstance(data, memoryview) and (
+        data.ndim != 1 or data.format != "B" or not data.c_contiguous
+    ):
+        data = data.tobytes()
+    if len(data) <= _WINDOW:
+        yield bytes(data)
+        return
+    view = memoryview(data)
+    for i in range(0, len(data), _WINDOW):
+        yield bytes(view[i : i + _WINDOW])
+
+
+def _retry_ms(value: bytes) -> int | None:
+    """The ``retry`` value in milliseconds, or ``None`` when the field must be ignored."""
+    # bytes.isdigit() is true only for a non-empty run of ASCII digits 0-9: exactly the spec's
+    # "consists of only ASCII digits" (int() would also take "+5", " 9", "1_000", "٣").
+    if not value.isdigit():
+        return None
+    significant = value.lstrip(b"0")
+    if len(significant) > _MAX_RETRY_DIGITS:
+        return None
+    return int(significant) if significant else 0
+
+
+class SSEDecoder(Decoder[SSERecord]):
+    """Decode a ``text/event-stream`` into ``SSEEvent``, ``SSERetry`` and ``SSEComment``.
+
+    * ``last_event_id``: the initial last-event-ID (from a previous connection).
+    * ``comments``: also return comment lines as ``SSEComment`` (default: ignore them).
+    * ``max_event_size``: bytes held for one event — its data so far plus the line being read
+      (default ``DEFAULT_MAX_EVENT_SIZE``, 16 MiB).
+
+    ``feed``/``receive_data``/``next_event`` raise ``LimitExceeded`` (``offset`` = the event's
+    first line) when an event outgrows ``max_event_size``; nothing past the limit is buffered.
+    No other input is an error: the spec gives every byte sequence a meaning. ``close()`` never
+    raises for input: per the spec, an event without its closing blank line is discarded
+    (``discarded_bytes`` says how many bytes that was). ``UsageError`` for a bad argument,
+    for non-bytes data, and for ``feed`` after ``close``.
+    """
+
+    __slots__ = (
+        "_bom",
+        "_comments",
+        "_cr",
+        "_discarded",
+        "_id",
+        "_last_id",
+        "_limit",
+        "_parts",
+        "_pending",
+        "_pos",
+        "_room",
+        "_size",
+        "_start",
+        "_type",
+    )
+
+    def __init__(
+        self,
+        *,
+        last_event_id: str = "",
+        comments: bool = False,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+    ) -> None:
+        super().__init__()
+        if not isinstance(last_event_id, str):
+            raise UsageError(f"last_event_id must be a str, got {type(last_event_id).__name__}")
+        if type(max_event_size) is not int or max_event_size < 1:
+            raise UsageError(f"max_event_size must be a positive int, got {max_event_size!r}")
+        self._comments = bool(comments)
+        self._limit = max_event_size
+        self._pending = bytearray()  # the unfinished line: never holds CR or LF
+        self._bom = True  # the first bytes have not yet been checked for a BOM
+        self._cr = False  # the last fragment ended with CR: an LF next completes a CRLF
+        self._pos = 0  # stream offset of the first byte of _pending (the next line)
+        self._start = 0  # stream offset of the current event's first line
+        self._parts: list[bytes] = []  # the data buffer: one value per data line
+        self._size = 0  # bytes in the data buffer (values plus one per line end)
+        self._room = max_event_size  # _limit - _size: what the line being read may take
+        self._type = ""  # the event type buffer
+        self._id = last_event_id  # the last event ID buffer
+        self._last_id = last_event_id  # the committed last event ID
+        self._discarded = 0
+
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID as of the last blank line: send it as ``Last-Event-ID`` when
+        reconnecting. An ``id`` field of an event not yet finished does not count."""
+        return self._last_id
+
+    @property
+    def discarded_bytes(self) -> int:
+        """How many bytes at the end of the stream ``close()`` discarded because no blank line
+        finished them (0 for a stream that ends cleanly, and before ``close()``)."""
+        return self._discarded
+
+    # -- the decoder hooks --------------------------------------------------------------------
+
+    def _decode(self, data: BytesLike, out: list[SSERecord]) -> None:
+        if type(data) is not bytes or len(data) > _WINDOW:
+            for piece in _pieces(data):
+                self._decode(piece, out)
+            return
+        if self._bom or self._cr:
+            data = self._lead(data)
+        lf = data.rfind(b"\n")
+        cr = data.rfind(b"\r")
+        if lf == cr:  # both -1: no line end in this fragment (or nothing left of it)
+            pending = self._pending
+            if len(pending) + len(data) > self._room:
+                raise self._too_big(bytes(pending[:64]) + data[:64])
+            pending += data
+            return
+        if self._pending:
+            chunk = bytes(self._pending) + data
+            self._pending.clear()
+        else:
+            chunk = data
+        # The spec's three line ends; pick the one C-level split that is exact for this chunk.
+        if cr < 0:
+            lines, eol = chunk.split(b"\n"), 1
+        elif lf < 0:
+            lines, eol = chunk.split(b"\r"), 1
+        elif chunk.count(b"\r") == chunk.count(b"\n") == chunk.count(b"\r\n"):
+            lines, eol = chunk.split(b"\r\n"), 2
+        else:
+            lines, eol = [], 0  # mixed line ends: line by line below
+        if eol and len(chunk) <= self._room:
+            # No line can reach the limit (the data buffer grows by at most the bytes read).
+            tail = lines.pop()
+            self._lines(lines, eol, out)
+        else:
+            tail = self._careful(chunk, out)
+            if len(tail) > self._room:
+                raise self._too_big(tail[:128])
+        if tail:
+            self._pending += tail
+        if data[-1] == 0x0D:
+            self._cr = True
+
+    def _finish(self, out: list[SSERecord]) -> None:
+        # "Once the end of the file is reached, any pending data must be discarded."
+        self._discarded = self._pos + len(self._pending) - self._start
+        self._pending = bytearray()
+        self._parts = []
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _lead(self, data: bytes) -> bytes:
+        """Handle the stream's first bytes (a BOM) and the LF of a CRLF split across fragments;
+        return what is left of *data* to interpret."""
+        if self._bom:
+            if self._pending:
+                data = bytes(self._pending) + data
+                self._pending.clear()
+            if len(data) < 3 and _BOM.startswith(data):
+                self._pending += data  # maybe a BOM: wait for its third byte
+                return b""
+            self._bom = False
+            if data.startswith(_BOM):
+                # "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are
+                # present": offsets still count its three bytes.
+                data = data[3:]
+                self._pos = self._start = 3
+        if self._cr and data:
+            self._cr = False
+            if data[0] == 0x0A:  # the LF of a CRLF split across fragments
+                if self._start == self._pos:
+                    self._start += 1
+                self._pos += 1
+                data = data[1:]
+        return data
+
+    def _careful(self, chunk: bytes, out: list[SSERecord]) -> bytes:
+        """Process the complete lines of *chunk* one at a time, checking the limit before
+        each; return the unfinished tail."""
+        raws = chunk.splitlines(keepends=True)  # bytes.splitlines: only CR, LF and CRLF
+        tail = b""
+        if raws and raws[-1][-1] not in b"\r\n":
+            tail = raws.pop()
+        for raw in raws:
+            line = raw.rstrip(b"\r\n")  # the content of a line holds no CR or LF
+            if len(line) > self._room:
+                raise self._too_big(line[:128])
+            self._lines([line], len(raw) - len(line), out)
+        return tail
+
+    def _lines(self, lines: list[bytes], eol: int, out: list[SSERecord]) -> None:
+        """Interpret complete *lines*, each followed by a line end of *eol* bytes."""
+        pos = self._pos
+        start = self._start
+        parts = self._parts
+        fresh = len(parts)  # parts[fresh:] were added by this call (for the size update)
+        size = self._size
+        etype = self._type
+        id_buf = self._id
+        committed = self._last_id
+        comments = self._comments
+        append = out.append
+        for line in lines:
+            if not line:
+                # A blank line: "dispatch the event". The last event ID is committed first,
+                # whether or not there is anything to dispatch.
+                committed = id_buf
+                if parts:
+                    # The spec appends LF after each value, then removes the last LF: the
+                    # same as joining with LF.
+                    raw = parts[0] if len(parts) == 1 else b"\n".join(parts)
+                    append(
+                        SSEEvent(
+                            type=etype or "message",
+                            data=raw.decode("utf-8", "replace"),
+                            last_event_id=id_buf,
+                            offset=start,
+                        )
+                    )
+                    parts = []
+                    fresh = size = 0
+                etype = ""
+                pos += eol
+                start = pos
+                continue
+            if line.startswith(b"data:"):  # the common case, first
+                parts.append(line[6:] if line[5:6] == b" " else line[5:])
+            elif line[0] == 0x3A:  # ":" starts a comment
+                if comments:
+                    append(SSEComment(text=line[1:].decode("utf-8", "replace"), offset=pos))
+            else:
+                colon = line.find(b":")
+                if colon < 0:
+                    # "the whole line as the field name, and the empty string as the value"
+                    name, value = line, b""
+                else:
+                    name = line[:colon]
+                    # "If value starts with a U+0020 SPACE character, remove it from value."
+                    if line[colon + 1 : colon + 2] == b" ":
+                        value = line[colon + 2 :]
+                    else:
+                        value = line[colon + 1 :]
+                if name == b"data":
+                    parts.append(value)
+                elif name == b"event":
+                    etype = value.decode("utf-8", "replace")
+                elif name == b"id":
+                    # "If the field value does not contain U+0000 NULL, then set the last
+                    # event ID buffer to the field value. Otherwise, ignore the field."
+                    if b"\0" not in value:
+                        id_buf = value.decode("utf-8", "replace")
+                elif name == b"retry":
+                    ms = _retry_ms(value)
+                    if ms is not None:
+                        append(SSERetry(milliseconds=ms, offset=pos))
+                # "Otherwise: The field is ignored."
+            pos += len(line) + eol
+        if fresh < len(parts):
+            new = parts[fresh:]
+            size += sum(map(len, new)) + len(new)
+        self._pos = pos
+        self._start = start
+        self._parts = parts
+        self._size = size
+        self._room = self._limit - size
+        self._type = etype
+        self._id = id_buf
+        self._last_id = committed
+
+    def _too_big(self, sample: bytes) -> LimitExceeded:
+        return LimitExceeded(
+            f"SSE event larger than max_event_size={self._limit} bytes, near {quote(sample)}",
+            offset=self._start,
+            limit=self._limit,
+        )
