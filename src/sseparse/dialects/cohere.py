@@ -1,0 +1,576 @@
+"""The ``cohere`` dialects: Cohere Chat v2 (SSE) and Chat v1 (NDJSON) streams to LLM events.
+
+Theory of operation: v2 (``cohere``, ``cohere-v2``)
+---------------------------------------------------
+Every SSE event carries ``event: <type>`` and JSON data with the same ``type`` (the JSON field
+is what the dialect reads; the SSE name is used only when the field is missing). The stream
+ends with ``message-end`` and then ``data: [DONE]``.
+
+=======================  ===============================================================
+``message-start``        ``StreamStart(id, provider="cohere")``
+``content-start``        its initial ``text`` / ``thinking`` when not empty
+``content-delta``        ``content.text`` → ``TextDelta``; ``content.thinking`` →
+                         ``ReasoningDelta``
+``tool-plan-delta``      ``ReasoningDelta`` (see below)
+``tool-call-start``      ``ToolCallStart(index, id, name)`` (+ ``ToolCallDelta`` when it
+                         already carries arguments)
+``tool-call-delta``      ``ToolCallDelta`` (``function.arguments``)
+``tool-call-end``        ``ToolCallEnd`` with the whole arguments string
+``citation-start``       ``Citation(value=<the citation object>)``
+``message-end``          ends open calls, ``ProviderError(error, error_type)`` when the
+                         delta carries an ``error``, ``Finish``, ``Usage``, then
+                         ``Done(clean=True)``
+``data: [DONE]``         nothing after ``message-end``; ``Done(clean=True)`` without it
+anything else            ``Other(kind=<type>)`` (``content-end``, ``citation-end``,
+                         ``debug``, unknown types)
+=======================  ===============================================================
+
+The tool plan (``tool-plan-delta``, v1's ``tool-calls-chunk`` text) is the model's statement of
+what it will do before calling tools. It is not answer text (Cohere returns it apart from the
+content, and it must be sent back as ``tool_plan``), so it is reported as ``ReasoningDelta``,
+next to thinking; the event's ``raw`` (``"type": "tool-plan-delta"``) tells the two apart.
+
+Tool calls: ``index`` is the call's ordinal in order of appearance (Cohere's own ``index`` is
+mapped to it). A call with no argument fragment at all gets ``"{}"`` (one ``ToolCallDelta``
+carrying it precedes ``ToolCallEnd``, so the deltas always join to the end's arguments). Calls
+still open at ``message-end`` or at end of input are ended then.
+
+Finish reasons (both versions): ``COMPLETE``, ``STOP_SEQUENCE`` → ``stop``; ``MAX_TOKENS``,
+``ERROR_LIMIT`` (context limit) → ``length``; ``TOOL_CALL`` → ``tool_calls``; ``ERROR``,
+``TIMEOUT`` → ``error``; ``ERROR_TOXIC`` → ``content_filter``; ``USER_CANCEL`` and unknown
+words → ``other``. v1 says ``COMPLETE`` for a turn that ends in tool calls, so there
+``COMPLETE`` becomes ``tool_calls`` when the response had any; ``raw_reason`` keeps Cohere's
+word.
+
+Usage (both versions). Cohere reports two counts: ``tokens`` (what the model processed,
+prompt template included) and ``billed_units`` (what is billed). ``tokens`` is the inclusive
+count, so it is used, each field falling back to ``billed_units`` when ``tokens`` lacks it::
+
+    prompt_tokens     = tokens.input_tokens   (else billed_units.input_tokens)
+    completion_tokens = tokens.output_tokens  (else billed_units.output_tokens; thinking
+                                               and tool-plan tokens included)
+    total_tokens      = prompt_tokens + completion_tokens
+    cached_tokens     = usage.cached_tokens   (v2, when sent; part of prompt_tokens)
+    reasoning_tokens  = None                  (Cohere does not report them apart)
+
+v2 takes usage from ``message-end``'s ``delta.usage``; v1 from ``stream-end``'s
+``response.meta``. An empty usage object yields no ``Usage`` event.
+
+Theory of operation: v1 (``cohere-v1``)
+---------------------------------------
+NDJSON objects with an ``event_type``:
+
+===========================  ===========================================================
+``stream-start``             ``StreamStart(id=generation_id, provider="cohere")``
+``text-generation``          ``TextDelta``
+``tool-calls-chunk``         ``text`` → ``ReasoningDelta`` (tool plan);
+                             ``tool_call_delta`` → ``ToolCallStart`` (a ``name``, or a new
+                             ``index``, starts a call) / ``ToolCallDelta``
+                             (``parameters`` fragments)
+``tool-calls-generation``    ends the streamed calls (``ToolCallEnd``); calls it lists that
+                             were not streamed (a response without chunks) are emitted
+                             whole: start, one delta with ``parameters`` as compact JSON,
+                             end; its ``text`` (the plan) becomes ``ReasoningDelta`` only
+                             when no plan was streamed
+``citation-generation``      one ``Citation`` per citation
+``stream-end``               ends open calls, ``ProviderError`` when it carries an
+                             ``error``, ``Finish``, ``Usage``, ``Done(clean=True)``
+anything else                ``Other(kind=<event_type>)`` (``search-results``,
+                             ``search-queries-generation``, …)
+===========================  ===========================================================
+
+v1 calls have no id: ``call_<index>`` is synthesized.
+
+Both: every record produces at least one event (``Other`` when nothing else), every event's
+``raw`` is the parsed object, exactly one ``Done`` per stream (``Done(clean=False)`` at end of
+input without the end marker), and a payload that is not a JSON object of the expected shape
+raises ``MalformedPayload`` at the record's offset, with no event from that record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from ..events import (
+    Citation,
+    Done,
+    Event,
+    Finish,
+    FinishReason,
+    KeepAlive,
+    Other,
+    ProviderError,
+    ReasoningDelta,
+    StreamStart,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
+from ._base import Dialect, load_json, malformed
+
+__all__ = ["FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
+
+FINISH_REASONS: dict[str, FinishReason] = {
+    "COMPLETE": "stop",
+    "STOP_SEQUENCE": "stop",
+    "MAX_TOKENS": "length",
+    "ERROR_LIMIT": "length",
+    "TOOL_CALL": "tool_calls",
+    "ERROR": "error",
+    "TIMEOUT": "error",
+    "ERROR_TOXIC": "content_filter",
+    "USER_CANCEL": "other",
+}
+
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+# -- shared helpers ------------------------------------------------------------------------------
+
+
+def _str(value: Any, what: str) -> str:
+    if type(value) is not str:
+        raise TypeError(f"{what} is {type(value).__name__}, not a string")
+    return value
+
+
+def _opt_str(value: Any, what: str) -> str | None:
+    return None if value is None else _str(value, what)
+
+
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise TypeError(f"{what} is {type(value).__name__}, not an object")
+    return value
+
+
+def _opt_dict(value: Any, what: str) -> dict[str, Any]:
+    """An object field that may be missing or null (read as empty)."""
+    return {} if value is None else _dict(value, what)
+
+
+def _count(counts: Any, key: str) -> int | None:
+    if not isinstance(counts, dict):
+        return None
+    value = counts.get(key)
+    if value is None:
+        return None
+    if type(value) is not int or value < 0:
+        raise TypeError(f"{key} is {value!r}, not a token count")
+    return value
+
+
+def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
+    """Normalize a Cohere usage object (``tokens``, ``billed_units``, ``cached_tokens``) — see
+    the module docstring; ``None`` when it holds no count. Raises ``TypeError`` for a count
+    that is not a non-negative integer."""
+    tokens = usage.get("tokens")
+    billed = usage.get("billed_units")
+    prompt = _count(tokens, "input_tokens")
+    if prompt is None:
+        prompt = _count(billed, "input_tokens")
+    completion = _count(tokens, "output_tokens")
+    if completion is None:
+        completion = _count(billed, "output_tokens")
+    cached = _count(usage, "cached_tokens")
+    if prompt is None and completion is None and cached is None:
+        return None
+    total = prompt + completion if prompt is not None and completion is not None else None
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=total,
+        cached_tokens=cached,
+        raw=raw,
+    )
+
+
+class _Call:
+    __slots__ = ("id", "name", "ordinal", "parts")
+
+    def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
+        self.ordinal = ordinal
+        self.id = id
+        self.name = name
+        self.parts: list[str] = []
+
+
+class _Calls:
+    """Open tool calls keyed by the provider's index, with ordinals in order of appearance."""
+
+    __slots__ = ("count", "open")
+
+    def __init__(self) -> None:
+        self.open: dict[Any, _Call] = {}
+        self.count = 0  # calls started so far
+
+    def start(
+        self, key: Any, id: str | None, name: str | None, raw: Any, out: list[Event]
+    ) -> _Call:
+        old = self.open.pop(key, None)
+        if old is not None:  # an index reused while open: end the old call first
+            self.end(old, raw, out)
+        call = _Call(self.count, id, name)
+        self.count += 1
+        self.open[key] = call
+        out.append(ToolCallStart(index=call.ordinal, id=id, name=name, raw=raw))
+        return call
+
+    def delta(self, call: _Call, fragment: str, raw: Any, out: list[Event]) -> None:
+        if fragment:
+            call.parts.append(fragment)
+            out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=raw))
+
+    def end(self, call: _Call, raw: Any, out: list[Event]) -> None:
+        if call.parts:
+            arguments = "".join(call.parts)
+        else:
+            arguments = "{}"
+            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
+        out.append(
+            ToolCallEnd(
+                index=call.ordinal, id=call.id, name=call.name, arguments=arguments, raw=raw
+            )
+        )
+
+    def end_all(self, raw: Any, out: list[Event]) -> None:
+        if self.open:
+            for call in sorted(self.open.values(), key=lambda c: c.ordinal):
+                self.end(call, raw, out)
+            self.open.clear()
+
+
+def _finish(raw_reason: Any, tool_calls_seen: bool, raw: Any) -> Finish:
+    word = _str(raw_reason, "finish_reason")
+    reason = FINISH_REASONS.get(word, "other")
+    if reason == "stop" and word == "COMPLETE" and tool_calls_seen:
+        reason = "tool_calls"
+    return Finish(reason=reason, raw_reason=word, raw=raw)
+
+
+def _error_event(error: Any, etype: Any, raw: Any) -> ProviderError:
+    message = error if type(error) is str else json.dumps(error, ensure_ascii=False)
+    return ProviderError(message=message, type=_opt_str(etype, "error_type"), raw=raw)
+
+
+# -- v2 ------------------------------------------------------------------------------------------
+
+
+class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+    """Cohere Chat v2 SSE events to LLM events (see the module docstring).
+
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
+    expected shape; ``on_end`` raises nothing.
+    """
+
+    name: ClassVar[str] = "cohere"
+    provider: ClassVar[str] = "cohere"
+    default_format: ClassVar[str] = "sse"
+
+    __slots__ = ("_calls", "_done", "_handlers")
+
+    def __init__(self) -> None:
+        self._calls = _Calls()
+        self._done = False
+        self._handlers = {
+            "message-start": self._message_start,
+            "content-start": self._content,
+            "content-delta": self._content,
+            "tool-plan-delta": self._tool_plan,
+            "tool-call-start": self._tool_call_start,
+            "tool-call-delta": self._tool_call_delta,
+            "tool-call-end": self._tool_call_end,
+            "citation-start": self._citation,
+            "message-end": self._message_end,
+        }
+
+    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
+        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        if type(record) is not SSEEvent:
+            if type(record) is SSEComment:
+                out.append(KeepAlive(raw=record.text))
+            else:
+                out.append(Other(kind="retry", raw=record))
+            return
+        data = record.data
+        if data == "[DONE]":
+            if not self._done:  # the transport's end marker without message-end
+                self._calls.end_all(None, out)
+                self._done = True
+                out.append(Done(clean=True, raw=data))
+            return
+        value = load_json(data, offset=record.offset)
+        if type(value) is not dict:
+            raise malformed("event data is not a JSON object", offset=record.offset, payload=data)
+        kind = value.get("type", record.type)
+        if type(kind) is not str:
+            raise malformed("event 'type' is not a string", offset=record.offset, payload=data)
+        handler = self._handlers.get(kind)
+        n = len(out)
+        if handler is not None:
+            try:
+                handler(value, out)
+            except _SHAPE_ERRORS as exc:
+                del out[n:]
+                raise malformed(
+                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
+                    offset=record.offset,
+                    payload=data,
+                ) from exc
+        if len(out) == n:
+            out.append(Other(kind=kind, raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
+        self._calls.end_all(None, out)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+    # -- handlers ----------------------------------------------------------------------------
+
+    def _message_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        out.append(StreamStart(id=_opt_str(value.get("id"), "id"), provider="cohere", raw=value))
+
+    def _content(self, value: dict[str, Any], out: list[Event]) -> None:
+        content = _dict(value["delta"]["message"]["content"], "content")
+        thinking = content.get("thinking")
+        if thinking:
+            out.append(ReasoningDelta(text=_str(thinking, "content.thinking"), raw=value))
+        text = content.get("text")
+        if text:
+            out.append(TextDelta(text=_str(text, "content.text"), raw=value))
+
+    def _tool_plan(self, value: dict[str, Any], out: list[Event]) -> None:
+        plan = value["delta"]["message"]["tool_plan"]
+        if plan:
+            out.append(ReasoningDelta(text=_str(plan, "tool_plan"), raw=value))
+
+    def _tool_call_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        index = value["index"]
+        call_obj = _dict(value["delta"]["message"]["tool_calls"], "tool_calls")
+        function = _opt_dict(call_obj.get("function"), "function")
+        call = self._calls.start(
+            index,
+            _opt_str(call_obj.get("id"), "tool call id"),
+            _opt_str(function.get("name"), "function.name"),
+            value,
+            out,
+        )
+        arguments = function.get("arguments")
+        if arguments:
+            self._calls.delta(call, _str(arguments, "function.arguments"), value, out)
+
+    def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
+        call = self._calls.open.get(value["index"])
+        arguments = value["delta"]["message"]["tool_calls"]["function"]["arguments"]
+        fragment = _str(arguments, "function.arguments")
+        if call is None:  # a delta without its start: open the call here, never drop it
+            call = self._calls.start(value["index"], None, None, value, out)
+        self._calls.delta(call, fragment, value, out)
+
+    def _tool_call_end(self, value: dict[str, Any], out: list[Event]) -> None:
+        call = self._calls.open.pop(value["index"], None)
+        if call is not None:
+            self._calls.end(call, value, out)
+
+    def _citation(self, value: dict[str, Any], out: list[Event]) -> None:
+        out.append(Citation(value=value["delta"]["message"]["citations"], raw=value))
+
+    def _message_end(self, value: dict[str, Any], out: list[Event]) -> None:
+        delta = _opt_dict(value.get("delta"), "delta")
+        raw_reason = delta.get("finish_reason")
+        usage = delta.get("usage")
+        usage_event = None if usage is None else usage_from(_dict(usage, "usage"), value)
+        finish = None if raw_reason is None else _finish(raw_reason, False, value)
+        error = delta.get("error")
+        error_event = None if error is None else _error_event(error, delta.get("error_type"), value)
+        if self._done:
+            return  # a second end marker: reported as Other
+        self._calls.end_all(value, out)
+        if error_event is not None:
+            out.append(error_event)
+        if finish is not None:
+            out.append(finish)
+        if usage_event is not None:
+            out.append(usage_event)
+        self._done = True
+        out.append(Done(clean=True, raw=value))
+
+
+# -- v1 ------------------------------------------------------------------------------------------
+
+
+class CohereV1Dialect(Dialect[JSONRecord]):
+    """Cohere Chat v1 NDJSON objects to LLM events (see the module docstring).
+
+    ``on_record`` raises ``MalformedPayload`` for an object of the wrong shape; ``on_end``
+    raises nothing.
+    """
+
+    name: ClassVar[str] = "cohere-v1"
+    provider: ClassVar[str] = "cohere"
+    default_format: ClassVar[str] = "jsonlines"
+
+    __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
+
+    def __init__(self) -> None:
+        self._calls = _Calls()
+        self._current: _Call | None = None  # the call the last tool_call_delta went to
+        self._done = False
+        self._plan_streamed = False
+        self._handlers = {
+            "stream-start": self._stream_start,
+            "text-generation": self._text,
+            "tool-calls-chunk": self._tool_calls_chunk,
+            "tool-calls-generation": self._tool_calls_generation,
+            "citation-generation": self._citations,
+            "stream-end": self._stream_end,
+        }
+
+    def on_record(self, record: JSONRecord, out: list[Event]) -> None:
+        """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
+        value = record.value
+        if type(value) is not dict:
+            raise malformed(
+                "Cohere record is not a JSON object", offset=record.offset, payload=record.raw
+            )
+        kind = value.get("event_type")
+        if type(kind) is not str:
+            raise malformed(
+                "Cohere record has no string 'event_type'",
+                offset=record.offset,
+                payload=record.raw,
+            )
+        handler = self._handlers.get(kind)
+        n = len(out)
+        if handler is not None:
+            try:
+                handler(value, out)
+            except _SHAPE_ERRORS as exc:
+                del out[n:]
+                raise malformed(
+                    f"{kind} record of unexpected shape ({type(exc).__name__}: {exc})",
+                    offset=record.offset,
+                    payload=record.raw,
+                ) from exc
+        if len(out) == n:
+            out.append(Other(kind=kind, raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
+        self._calls.end_all(None, out)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
+
+    # -- handlers ----------------------------------------------------------------------------
+
+    def _stream_start(self, value: dict[str, Any], out: list[Event]) -> None:
+        out.append(
+            StreamStart(
+                id=_opt_str(value.get("generation_id"), "generation_id"),
+                provider="cohere",
+                raw=value,
+            )
+        )
+
+    def _text(self, value: dict[str, Any], out: list[Event]) -> None:
+        text = _str(value["text"], "text")
+        if text:
+            out.append(TextDelta(text=text, raw=value))
+
+    def _tool_calls_chunk(self, value: dict[str, Any], out: list[Event]) -> None:
+        text = value.get("text")
+        if text:
+            self._plan_streamed = True
+            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+        delta = value.get("tool_call_delta")
+        if delta is None:
+            return
+        delta = _dict(delta, "tool_call_delta")
+        index = delta.get("index")
+        if index is not None and type(index) is not int:
+            raise TypeError(f"tool_call_delta.index is {index!r}, not an integer")
+        name = _opt_str(delta.get("name"), "tool_call_delta.name")
+        calls = self._calls
+        call = self._current
+        if index is not None:
+            call = calls.open.get(index)
+        elif name is not None and call is not None and call.name is not None:
+            call = None  # a second name without an index: the next call
+        if call is None:
+            key = index if index is not None else ("auto", calls.count)
+            call = calls.start(key, f"call_{calls.count}", name, value, out)
+        elif name is not None and call.name is None:
+            call.name = name
+        self._current = call
+        parameters = delta.get("parameters")
+        if parameters:
+            calls.delta(call, _str(parameters, "tool_call_delta.parameters"), value, out)
+
+    def _tool_calls_generation(self, value: dict[str, Any], out: list[Event]) -> None:
+        listed = value.get("tool_calls")
+        if listed is None:
+            listed = []
+        if type(listed) is not list:
+            raise TypeError("tool_calls is not a list")
+        whole = []
+        for item in listed[self._calls.count :]:
+            item = _dict(item, "tool call")
+            parameters = item.get("parameters")
+            whole.append(
+                (
+                    _str(item["name"], "tool call name"),
+                    json.dumps(
+                        {} if parameters is None else parameters,
+                        ensure_ascii=False,
+                        separators=(",", ":"),
+                    ),
+                )
+            )
+        text = value.get("text")
+        if text and not self._plan_streamed:
+            self._plan_streamed = True
+            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+        self._calls.end_all(value, out)
+        self._current = None
+        for name, arguments in whole:
+            ordinal = self._calls.count
+            self._calls.count += 1
+            call_id = f"call_{ordinal}"
+            out.append(ToolCallStart(index=ordinal, id=call_id, name=name, raw=value))
+            out.append(ToolCallDelta(index=ordinal, arguments=arguments, raw=value))
+            out.append(
+                ToolCallEnd(index=ordinal, id=call_id, name=name, arguments=arguments, raw=value)
+            )
+
+    def _citations(self, value: dict[str, Any], out: list[Event]) -> None:
+        citations = value["citations"]
+        if type(citations) is not list:
+            raise TypeError("citations is not a list")
+        out.extend(Citation(value=c, raw=value) for c in citations)
+
+    def _stream_end(self, value: dict[str, Any], out: list[Event]) -> None:
+        response = _opt_dict(value.get("response"), "response")
+        raw_reason = value.get("finish_reason", response.get("finish_reason"))
+        meta = _opt_dict(response.get("meta"), "response.meta")
+        usage_event = usage_from(meta, value)
+        error = value.get("error", response.get("error"))
+        error_event = None if error is None else _error_event(error, None, value)
+        if self._done:
+            return
+        self._calls.end_all(value, out)
+        finish = None if raw_reason is None else _finish(raw_reason, self._calls.count > 0, value)
+        if error_event is not None:
+            out.append(error_event)
+        if finish is not None:
+            out.append(finish)
+        if usage_event is not None:
+            out.append(usage_event)
+        self._done = True
+        out.append(Done(clean=True, raw=value))
