@@ -77,7 +77,10 @@ without a terminal event, ``Done(clean=False)`` follows.
 Usage (already OpenAI's inclusive meaning): ``prompt_tokens`` = ``input_tokens`` (includes
 ``input_tokens_details.cached_tokens`` → ``cached_tokens``), ``completion_tokens`` =
 ``output_tokens`` (includes ``output_tokens_details.reasoning_tokens`` → ``reasoning_tokens``),
-``total_tokens`` = ``total_tokens`` (or the sum); ``cost`` when a gateway adds a numeric one.
+``total_tokens`` = ``total_tokens`` (or the sum); ``cache_write_tokens`` =
+``input_tokens_details.cache_write_tokens`` where a gateway sends it (Bedrock's OpenAI-compatible
+endpoint), also counted in ``input_tokens``; ``cost`` when a gateway adds a numeric one
+(OpenRouter).
 
 End of stream: the first terminal event emits ``Done(clean=True)`` at once; records after it
 are still decoded (a second terminal event becomes ``Other``). At end of input open calls are
@@ -174,6 +177,7 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
         total_tokens=total,
         cached_tokens=_opt_int(in_details.get("cached_tokens")),
         reasoning_tokens=_opt_int(out_details.get("reasoning_tokens")),
+        cache_write_tokens=_opt_int(in_details.get("cache_write_tokens")),
         cost=float(cost) if isinstance(cost, (int, float)) and type(cost) is not bool else None,
         raw=raw,
     )
@@ -207,11 +211,12 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     default_format: ClassVar[str] = "sse"
     wants_comments: ClassVar[bool] = True  # OpenRouter sends keep-alive comments
 
-    __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_ordinal")
+    __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_open", "_ordinal")
 
     def __init__(self) -> None:
         self._by_index: dict[Any, _Call] = {}  # output_index -> open tool call
         self._by_item: dict[Any, _Call] = {}  # item id -> open tool call
+        self._open: dict[int, _Call] = {}  # ordinal -> open tool call
         self._ordinal = 0
         self._functions = 0  # kind="function" calls seen (for the finish reason)
         self._done = False
@@ -365,6 +370,7 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         self._ordinal += 1
         if kind == "function":
             self._functions += 1
+        self._open[call.ordinal] = call
         if index is not None:
             self._by_index[index] = call
         if call.item_id is not None:
@@ -392,6 +398,7 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
                 out.append(ReasoningSignature(signature=_str(encrypted), redacted=True, raw=value))
 
     def _forget(self, call: _Call) -> None:
+        del self._open[call.ordinal]
         for table in (self._by_index, self._by_item):
             for key in [k for k, c in table.items() if c is call]:
                 del table[key]
@@ -414,9 +421,9 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         )
 
     def _close_calls(self, out: list[Event], raw: Any) -> None:
-        calls = {id(c): c for c in (*self._by_index.values(), *self._by_item.values())}
-        for call in sorted(calls.values(), key=lambda c: c.ordinal):
-            self._end(call, out, raw, None)
+        for ordinal in sorted(self._open):
+            self._end(self._open[ordinal], out, raw, None)
+        self._open.clear()
         self._by_index.clear()
         self._by_item.clear()
 
