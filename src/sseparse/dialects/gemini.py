@@ -133,14 +133,20 @@ _USAGE_FIELDS = (
     "cachedContentTokenCount",
     "totalTokenCount",
 )
+_NO_COUNTS = (None,) * len(_USAGE_FIELDS)
 # RFC 3339 with up to nanoseconds; fromisoformat (3.10) takes at most microseconds and no "Z".
 _TIMESTAMP = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", re.ASCII
 )
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``."""
+    return _ENCODER.encode(value)
 
 
 def _unix_seconds(stamp: str) -> int | None:
@@ -166,15 +172,6 @@ def _expect_str(obj: dict[str, Any], key: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise _Bad(f"{key!r} must be a string, not {type(value).__name__}")
-
-
-def _expect_count(obj: dict[str, Any], key: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Bad(f"{key!r} must be a non-negative integer, not {value!r}")
-    return value
 
 
 def _expect_dict(value: Any, what: str) -> dict[str, Any]:
@@ -448,10 +445,21 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         )
 
     def _usage_of(self, usage: dict[str, Any], chunk: dict[str, Any], out: list[Event]) -> None:
-        counts = [_expect_count(usage, key) for key in _USAGE_FIELDS]
-        if all(count is None for count in counts):
+        get = usage.get
+        prompt, candidates, thoughts, tool_use, cached, total = counts = (
+            get("promptTokenCount"),
+            get("candidatesTokenCount"),
+            get("thoughtsTokenCount"),
+            get("toolUsePromptTokenCount"),
+            get("cachedContentTokenCount"),
+            get("totalTokenCount"),
+        )
+        for key, count in zip(_USAGE_FIELDS, counts, strict=True):
+            # type() is int, not isinstance: a JSON true is not a count.
+            if count is not None and (type(count) is not int or count < 0):
+                raise _Bad(f"{key!r} must be a non-negative integer, not {count!r}")
+        if counts == _NO_COUNTS:
             return
-        prompt, candidates, thoughts, tool_use, cached, total = counts
         prompt_tokens = (prompt or 0) + (tool_use or 0)
         completion_tokens = (candidates or 0) + (thoughts or 0)
         if total is None:
