@@ -39,8 +39,14 @@ def ev(payload: Any, *, type: str = "message", offset: int = 0) -> SSEEvent:
 
 
 def chunk(*choices: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"id": "c1", "object": "chat.completion.chunk", "created": 7, "model": "m",
-            "choices": list(choices), **extra}  # fmt: skip
+    return {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 7,
+        "model": "m",
+        "choices": list(choices),
+        **extra,
+    }
 
 
 def delta(index: int = 0, finish: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -67,8 +73,13 @@ def body(events: list[Event]) -> list[Event]:
 
 def test_text_stream_start_and_done() -> None:
     first = chunk(delta(role="assistant", content=""))
-    events = run(first, chunk(delta(content="Hel")), chunk(delta(content="lo")),
-                 chunk(delta(finish="stop")), ev("[DONE]"))  # fmt: skip
+    events = run(
+        first,
+        chunk(delta(content="Hel")),
+        chunk(delta(content="lo")),
+        chunk(delta(finish="stop")),
+        ev("[DONE]"),
+    )
     assert events == [
         StreamStart(id="c1", model="m", created=7, provider="openai"),
         TextDelta(text="Hel"),
@@ -86,8 +97,12 @@ def test_end_without_done_is_unclean() -> None:
 
 def test_exactly_one_done_and_records_after_done_are_parsed() -> None:
     usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}
-    events = run(chunk(delta(content="a", finish="stop")), ev("[DONE]"),
-                 {"id": "c1", "choices": [], "usage": usage}, ev("[DONE]"))  # fmt: skip
+    events = run(
+        chunk(delta(content="a", finish="stop")),
+        ev("[DONE]"),
+        {"id": "c1", "choices": [], "usage": usage},
+        ev("[DONE]"),
+    )
     assert body(events) == [
         TextDelta(text="a"),
         Finish(reason="stop", raw_reason="stop"),
@@ -99,16 +114,26 @@ def test_exactly_one_done_and_records_after_done_are_parsed() -> None:
 
 
 def test_comments_retry_and_unknown_event_types() -> None:
-    events = run(SSEComment(text=" OPENROUTER PROCESSING"), SSERetry(milliseconds=10),
-                 ev({"x": 1}, type="ping"), end=False)  # fmt: skip
+    events = run(
+        SSEComment(text=" OPENROUTER PROCESSING"),
+        SSERetry(milliseconds=10),
+        ev({"x": 1}, type="ping"),
+        end=False,
+    )
     assert events == [KeepAlive(), Other(kind="SSERetry"), Other(kind="ping")]
     assert events[0].raw == SSEComment(text=" OPENROUTER PROCESSING")
     assert events[2].raw == {"x": 1}
 
 
 def test_stream_start_waits_for_metadata() -> None:
-    azure_first = {"choices": [], "created": 0, "id": "", "model": "", "object": "",
-                   "prompt_filter_results": [{"prompt_index": 0}]}  # fmt: skip
+    azure_first = {
+        "choices": [],
+        "created": 0,
+        "id": "",
+        "model": "",
+        "object": "",
+        "prompt_filter_results": [{"prompt_index": 0}],
+    }
     events = run(azure_first, chunk(delta(content="x")), chunk(delta(content="y")))
     assert events[0] == Other(kind="prompt_filter_results")
     assert events[0].raw == azure_first
@@ -126,10 +151,17 @@ def test_created_zero_and_missing_id() -> None:
 
 @pytest.mark.parametrize(
     ("word", "reason"),
-    [("stop", "stop"), ("length", "length"), ("tool_calls", "tool_calls"),
-     ("function_call", "tool_calls"), ("content_filter", "content_filter"),
-     ("eos", "other"), ("error", "other"), ("model_length", "other")],
-)  # fmt: skip
+    [
+        ("stop", "stop"),
+        ("length", "length"),
+        ("tool_calls", "tool_calls"),
+        ("function_call", "tool_calls"),
+        ("content_filter", "content_filter"),
+        ("eos", "other"),
+        ("error", "other"),
+        ("model_length", "other"),
+    ],
+)
 def test_finish_reasons(word: str, reason: str) -> None:
     events = body(run(chunk(delta(finish=word)), end=False))
     assert events == [Finish(reason=reason, raw_reason=word)]  # type: ignore[arg-type]
@@ -142,8 +174,12 @@ def test_empty_finish_reason_is_no_finish() -> None:
 # -- tool calls ----------------------------------------------------------------------------------
 
 
-def call(index: int | None = None, id: str | None = None, name: str | None = None,
-         arguments: str | None = None) -> dict[str, Any]:  # fmt: skip
+def call(
+    index: int | None = None,
+    id: str | None = None,
+    name: str | None = None,
+    arguments: str | None = None,
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if index is not None:
         out["index"] = index
@@ -160,14 +196,15 @@ def call(index: int | None = None, id: str | None = None, name: str | None = Non
 
 
 def test_streamed_tool_call_split_mid_escape() -> None:
-    events = body(run(
-        chunk(delta(role="assistant", content=None,
-                    tool_calls=[call(0, "call_1", "get", "")])),
-        chunk(delta(tool_calls=[call(0, arguments='{"q": "a\\')])),
-        chunk(delta(tool_calls=[call(0, arguments='u00e9"}')])),
-        chunk(delta(finish="tool_calls")),
-        ev("[DONE]"),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(role="assistant", content=None, tool_calls=[call(0, "call_1", "get", "")])),
+            chunk(delta(tool_calls=[call(0, arguments='{"q": "a\\')])),
+            chunk(delta(tool_calls=[call(0, arguments='u00e9"}')])),
+            chunk(delta(finish="tool_calls")),
+            ev("[DONE]"),
+        )
+    )
     assert events == [
         ToolCallStart(index=0, id="call_1", name="get"),
         ToolCallDelta(index=0, arguments='{"q": "a\\'),
@@ -180,11 +217,13 @@ def test_streamed_tool_call_split_mid_escape() -> None:
 
 
 def test_parallel_calls_interleaved_and_index_starting_at_one() -> None:
-    events = body(run(
-        chunk(delta(tool_calls=[call(1, "a", "f", "{"), call(2, "b", "g", "[")])),
-        chunk(delta(tool_calls=[call(2, arguments="]"), call(1, arguments="}")])),
-        chunk(delta(finish="tool_calls")),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(tool_calls=[call(1, "a", "f", "{"), call(2, "b", "g", "[")])),
+            chunk(delta(tool_calls=[call(2, arguments="]"), call(1, arguments="}")])),
+            chunk(delta(finish="tool_calls")),
+        )
+    )
     assert events == [
         ToolCallStart(index=0, id="a", name="f"),
         ToolCallDelta(index=0, arguments="{"),
@@ -201,9 +240,19 @@ def test_parallel_calls_interleaved_and_index_starting_at_one() -> None:
 
 def test_whole_calls_without_index_are_separate_calls() -> None:
     # Mistral: each call whole, with an id, without index.
-    events = body(run(chunk(delta(
-        tool_calls=[call(None, "x1", "plus", '{"a": 1}'), call(None, "x2", "minus", "{}")]),
-        finish="tool_calls")))  # fmt: skip
+    events = body(
+        run(
+            chunk(
+                delta(
+                    tool_calls=[
+                        call(None, "x1", "plus", '{"a": 1}'),
+                        call(None, "x2", "minus", "{}"),
+                    ]
+                ),
+                finish="tool_calls",
+            )
+        )
+    )
     ends = [e for e in events if isinstance(e, ToolCallEnd)]
     assert ends == [
         ToolCallEnd(index=0, id="x1", name="plus", arguments='{"a": 1}'),
@@ -212,36 +261,53 @@ def test_whole_calls_without_index_are_separate_calls() -> None:
 
 
 def test_whole_calls_without_index_or_id_are_separate_by_name() -> None:
-    events = body(run(chunk(delta(tool_calls=[call(name="f", arguments="{}"),
-                                              call(name="g", arguments="{}")]))))  # fmt: skip
+    events = body(
+        run(
+            chunk(
+                delta(tool_calls=[call(name="f", arguments="{}"), call(name="g", arguments="{}")])
+            )
+        )
+    )
     ends = [e for e in events if isinstance(e, ToolCallEnd)]
     assert [(e.index, e.name, e.arguments) for e in ends] == [(0, "f", "{}"), (1, "g", "{}")]
 
 
 def test_id_arriving_later_and_empty_values_never_overwrite() -> None:
-    events = body(run(
-        chunk(delta(tool_calls=[call(0, None, "f", '{"a"')])),
-        chunk(delta(tool_calls=[{"index": 0, "id": "late", "function": {"arguments": ":1}"}}])),
-        chunk(delta(tool_calls=[{"index": 0, "id": "", "function": {"name": "",
-                                                                    "arguments": ""}}])),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(tool_calls=[call(0, None, "f", '{"a"')])),
+            chunk(delta(tool_calls=[{"index": 0, "id": "late", "function": {"arguments": ":1}"}}])),
+            chunk(
+                delta(
+                    tool_calls=[{"index": 0, "id": "", "function": {"name": "", "arguments": ""}}]
+                )
+            ),
+        )
+    )
     assert events[0] == ToolCallStart(index=0, id=None, name="f")
     assert events[-2] == ToolCallEnd(index=0, id="late", name="f", arguments='{"a":1}')
 
 
 def test_deltas_without_index_or_id_continue_the_latest_open_call() -> None:
-    events = body(run(
-        chunk(delta(tool_calls=[{"id": "k", "function": {"name": "f", "arguments": "{"}}])),
-        chunk(delta(tool_calls=[{"function": {"arguments": "}"}}])),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(tool_calls=[{"id": "k", "function": {"name": "f", "arguments": "{"}}])),
+            chunk(delta(tool_calls=[{"function": {"arguments": "}"}}])),
+        )
+    )
     assert events[-2] == ToolCallEnd(index=0, id="k", name="f", arguments="{}")
 
 
 def test_matched_by_id_when_index_missing_later() -> None:
-    events = body(run(
-        chunk(delta(tool_calls=[call(0, "a", "f", "{")]), delta(1, tool_calls=[call(0, "z", "h", "")])),
-        chunk(delta(tool_calls=[call(None, "a", None, "}")])),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(
+                delta(tool_calls=[call(0, "a", "f", "{")]),
+                delta(1, tool_calls=[call(0, "z", "h", "")]),
+            ),
+            chunk(delta(tool_calls=[call(None, "a", None, "}")])),
+        )
+    )
     ends = [e for e in events if isinstance(e, ToolCallEnd)]
     assert ends == [
         ToolCallEnd(index=0, id="a", name="f", arguments="{}"),
@@ -250,8 +316,12 @@ def test_matched_by_id_when_index_missing_later() -> None:
 
 
 def test_same_index_with_another_id_is_a_new_call() -> None:
-    events = body(run(chunk(delta(tool_calls=[call(0, "a", "f", "{}")])),
-                      chunk(delta(tool_calls=[call(0, "b", "g", "[]")]))))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(tool_calls=[call(0, "a", "f", "{}")])),
+            chunk(delta(tool_calls=[call(0, "b", "g", "[]")])),
+        )
+    )
     ends = [e for e in events if isinstance(e, ToolCallEnd)]
     assert [(e.index, e.id, e.arguments) for e in ends] == [(0, "a", "{}"), (1, "b", "[]")]
 
@@ -262,21 +332,36 @@ def test_calls_end_at_done_before_done() -> None:
 
 
 def test_custom_tool_call_and_object_arguments() -> None:
-    events = body(run(chunk(delta(tool_calls=[
-        {"index": 0, "id": "c", "type": "custom", "custom": {"name": "sh", "input": "ls"}},
-        {"index": 1, "id": "d", "function": {"name": "f", "arguments": {"a": [1]}}},
-    ]))))  # fmt: skip
+    events = body(
+        run(
+            chunk(
+                delta(
+                    tool_calls=[
+                        {
+                            "index": 0,
+                            "id": "c",
+                            "type": "custom",
+                            "custom": {"name": "sh", "input": "ls"},
+                        },
+                        {"index": 1, "id": "d", "function": {"name": "f", "arguments": {"a": [1]}}},
+                    ]
+                )
+            )
+        )
+    )
     ends = [e for e in events if isinstance(e, ToolCallEnd)]
     assert [(e.name, e.arguments) for e in ends] == [("sh", "ls"), ("f", '{"a": [1]}')]
 
 
 def test_legacy_function_call() -> None:
-    events = body(run(
-        chunk(delta(role="assistant", function_call={"name": "f", "arguments": ""})),
-        chunk(delta(function_call={"arguments": '{"x"'})),
-        chunk(delta(function_call={"arguments": ": 2}"})),
-        chunk(delta(finish="function_call")),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(role="assistant", function_call={"name": "f", "arguments": ""})),
+            chunk(delta(function_call={"arguments": '{"x"'})),
+            chunk(delta(function_call={"arguments": ": 2}"})),
+            chunk(delta(finish="function_call")),
+        )
+    )
     assert events == [
         ToolCallStart(index=0, name="f"),
         ToolCallDelta(index=0, arguments='{"x"'),
@@ -291,13 +376,15 @@ def test_legacy_function_call() -> None:
 
 
 def test_n_choices_interleaved_each_with_its_finish() -> None:
-    events = body(run(
-        chunk(delta(0, content="a"), delta(1, content="b")),
-        chunk(delta(1, tool_calls=[call(0, "t", "f", "{}")])),
-        chunk(delta(1, "tool_calls")),
-        chunk(delta(0, content="c", finish="length")),
-        ev("[DONE]"),
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(0, content="a"), delta(1, content="b")),
+            chunk(delta(1, tool_calls=[call(0, "t", "f", "{}")])),
+            chunk(delta(1, "tool_calls")),
+            chunk(delta(0, content="c", finish="length")),
+            ev("[DONE]"),
+        )
+    )
     assert events == [
         TextDelta(text="a"),
         TextDelta(text="b", choice=1),
@@ -315,29 +402,42 @@ def test_n_choices_interleaved_each_with_its_finish() -> None:
 
 
 def test_reasoning_content_and_refusal() -> None:
-    events = body(run(chunk(delta(reasoning_content="think", content=None)),
-                      chunk(delta(refusal="no", content="")), end=False))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(reasoning_content="think", content=None)),
+            chunk(delta(refusal="no", content="")),
+            end=False,
+        )
+    )
     assert events == [ReasoningDelta(text="think"), RefusalDelta(text="no")]
 
 
 def test_router_reasoning_not_duplicated_by_details() -> None:
     detail = {"type": "reasoning.text", "text": "We need", "index": 0, "format": None}
-    events = body(run(chunk(delta(content="", reasoning="We need",
-                                  reasoning_details=[detail])), end=False))  # fmt: skip
+    events = body(
+        run(chunk(delta(content="", reasoning="We need", reasoning_details=[detail])), end=False)
+    )
     assert events == [ReasoningDelta(text="We need")]
 
 
 def test_reasoning_details_alone_signatures_and_encrypted() -> None:
-    events = body(run(
-        chunk(delta(reasoning_details=[{"type": "reasoning.text", "text": "15"}])),
-        chunk(delta(reasoning=None, reasoning_details=[
-            {"type": "reasoning.text", "signature": "sig=="},
-            {"type": "reasoning.encrypted", "data": "enc"},
-            {"type": "reasoning.summary", "summary": "sum"},
-            {"type": "reasoning.text", "text": "", "signature": ""},
-        ])),
-        end=False,
-    ))  # fmt: skip
+    events = body(
+        run(
+            chunk(delta(reasoning_details=[{"type": "reasoning.text", "text": "15"}])),
+            chunk(
+                delta(
+                    reasoning=None,
+                    reasoning_details=[
+                        {"type": "reasoning.text", "signature": "sig=="},
+                        {"type": "reasoning.encrypted", "data": "enc"},
+                        {"type": "reasoning.summary", "summary": "sum"},
+                        {"type": "reasoning.text", "text": "", "signature": ""},
+                    ],
+                )
+            ),
+            end=False,
+        )
+    )
     assert events == [
         ReasoningDelta(text="15"),
         ReasoningSignature(signature="sig=="),
@@ -353,13 +453,23 @@ def test_annotations_become_citations() -> None:
 
 
 def test_content_parts() -> None:
-    events = body(run(chunk(delta(content=[
-        {"type": "thinking", "thinking": [{"type": "text", "text": "hmm"}]},
-        {"type": "text", "text": "ok"},
-        {"type": "reference", "reference_ids": [1]},
-        {"type": "thinking", "thinking": "str"},
-        {"type": "image_url", "image_url": "u"},
-    ])), end=False, dialect=MistralDialect()))  # fmt: skip
+    events = body(
+        run(
+            chunk(
+                delta(
+                    content=[
+                        {"type": "thinking", "thinking": [{"type": "text", "text": "hmm"}]},
+                        {"type": "text", "text": "ok"},
+                        {"type": "reference", "reference_ids": [1]},
+                        {"type": "thinking", "thinking": "str"},
+                        {"type": "image_url", "image_url": "u"},
+                    ]
+                )
+            ),
+            end=False,
+            dialect=MistralDialect(),
+        )
+    )
     assert events == [
         ReasoningDelta(text="hmm"),
         TextDelta(text="ok"),
@@ -370,8 +480,12 @@ def test_content_parts() -> None:
 
 
 def test_mistral_finish_words_and_provider() -> None:
-    events = run(chunk(delta(finish="model_length")), chunk(delta(1, "error")),
-                 dialect=MistralDialect(), end=False)  # fmt: skip
+    events = run(
+        chunk(delta(finish="model_length")),
+        chunk(delta(1, "error")),
+        dialect=MistralDialect(),
+        end=False,
+    )
     assert events == [
         StreamStart(id="c1", model="m", created=7, provider="mistral"),
         Finish(reason="length", raw_reason="model_length"),
@@ -383,22 +497,37 @@ def test_mistral_finish_words_and_provider() -> None:
 
 
 def test_usage_details_cost_and_groq() -> None:
-    full = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15, "cost": 0.5,
-            "prompt_tokens_details": {"cached_tokens": 4},
-            "completion_tokens_details": {"reasoning_tokens": 3},
-            "cache_creation_input_tokens": 2}  # fmt: skip
+    full = {
+        "prompt_tokens": 10,
+        "completion_tokens": 5,
+        "total_tokens": 15,
+        "cost": 0.5,
+        "prompt_tokens_details": {"cached_tokens": 4},
+        "completion_tokens_details": {"reasoning_tokens": 3},
+        "cache_creation_input_tokens": 2,
+    }
     groq = {"id": "g", "choices": [], "x_groq": {"usage": {"prompt_tokens": 1}}}
-    deepseek = {"choices": [], "usage": {"prompt_tokens": 6, "prompt_cache_hit_tokens": 2,
-                                         "cost": "0.01"}}  # fmt: skip
-    events = body(run(chunk(delta(finish="stop"), usage=full), groq, deepseek,
-                      chunk(usage=None), end=False))  # fmt: skip
+    deepseek = {
+        "choices": [],
+        "usage": {"prompt_tokens": 6, "prompt_cache_hit_tokens": 2, "cost": "0.01"},
+    }
+    events = body(
+        run(chunk(delta(finish="stop"), usage=full), groq, deepseek, chunk(usage=None), end=False)
+    )
     assert events == [
         Finish(reason="stop", raw_reason="stop"),
-        Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15, cached_tokens=4,
-              reasoning_tokens=3, cache_write_tokens=2, cost=0.5),
+        Usage(
+            prompt_tokens=10,
+            completion_tokens=5,
+            total_tokens=15,
+            cached_tokens=4,
+            reasoning_tokens=3,
+            cache_write_tokens=2,
+            cost=0.5,
+        ),
         Usage(prompt_tokens=1),
         Usage(prompt_tokens=6, cached_tokens=2, cost=0.01),
-    ]  # fmt: skip
+    ]
     assert events[1].raw == full
 
 
@@ -406,15 +535,25 @@ def test_usage_details_cost_and_groq() -> None:
 
 
 def test_error_alone_beside_choices_and_as_event_type() -> None:
-    events = body(run(
-        {"error": {"message": "boom", "type": "server_error", "code": 500}},
-        chunk(delta(content=""), error={"code": 400, "message": "Token limit reached"}),
-        ev({"error": {"message": "bad", "type": "invalid_request_error",
-                      "code": "tool_use_failed"}}, type="error"),
-        ev("plain text", type="error"),
-        {"error": "just a string"},
-        end=False,
-    ))  # fmt: skip
+    events = body(
+        run(
+            {"error": {"message": "boom", "type": "server_error", "code": 500}},
+            chunk(delta(content=""), error={"code": 400, "message": "Token limit reached"}),
+            ev(
+                {
+                    "error": {
+                        "message": "bad",
+                        "type": "invalid_request_error",
+                        "code": "tool_use_failed",
+                    }
+                },
+                type="error",
+            ),
+            ev("plain text", type="error"),
+            {"error": "just a string"},
+            end=False,
+        )
+    )
     assert events == [
         ProviderError(message="boom", type="server_error", code="500"),
         ProviderError(message="Token limit reached", code="400"),
@@ -428,13 +567,29 @@ def test_error_alone_beside_choices_and_as_event_type() -> None:
 
 
 def test_azure_choices_without_delta_and_filter_results() -> None:
-    events = body(run(
-        {"id": "a", "model": "m", "choices": [{"index": 0, "finish_reason": None,
-                                               "content_filter_results": {"hate": {}}}]},
-        {"id": "a", "choices": [{"index": 0, "delta": {}, "content_filter_results": {},
-                                 "finish_reason": "content_filter"}]},
-        end=False,
-    ))  # fmt: skip
+    events = body(
+        run(
+            {
+                "id": "a",
+                "model": "m",
+                "choices": [
+                    {"index": 0, "finish_reason": None, "content_filter_results": {"hate": {}}}
+                ],
+            },
+            {
+                "id": "a",
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {},
+                        "content_filter_results": {},
+                        "finish_reason": "content_filter",
+                    }
+                ],
+            },
+            end=False,
+        )
+    )
     assert events == [Finish(reason="content_filter", raw_reason="content_filter")]
 
 

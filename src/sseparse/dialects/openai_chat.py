@@ -24,7 +24,8 @@ neither string field carried text, while their ``signature`` / encrypted ``data`
 Tool calls. ``index`` in events is our own 0-based ordinal per choice, in order of first
 appearance, because providers' own indexes are unreliable (missing, starting at 1, all zero).
 A tool-call delta is matched to a call by its ``index`` (unless it carries a *different* id
-than the call it points at), then by its ``id``, then — when it has neither — to the latest
+than the call it points at), then by its ``id`` (a delta with an unknown index matches by id
+only a call that came without an index: two indexes are two calls), then — when it has neither — to the latest
 open call of the choice (unless it names a function while that call already has a name: a
 whole new call, as Mistral sends). An id or a name is never overwritten by an empty value.
 Legacy ``delta.function_call`` is one more call of the choice. A call ends with
@@ -89,10 +90,11 @@ _int = int
 class _Call:
     """One tool call of one choice, while it streams."""
 
-    __slots__ = ("args", "id", "name", "open", "ordinal")
+    __slots__ = ("args", "id", "name", "open", "ordinal", "position")
 
     def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
         self.ordinal = ordinal
+        self.position: int | None = None  # the provider's own index, when it sends one
         self.id = id
         self.name = name
         self.args: list[str] = []
@@ -491,7 +493,12 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             target = state.by_index.get(position)
             if target is not None and id is not None and target.id is not None and target.id != id:
                 target = None  # same index, another id: a new call (buggy servers reuse 0)
-        if target is None and id is not None:
+            if target is None and id is not None:
+                # An id seen before, but only on a call that came without an index.
+                known = state.by_id.get(id)
+                if known is not None and known.position is None:
+                    target = known
+        elif id is not None:
             target = state.by_id.get(id)
         if target is None and position is None and id is None:
             latest = state.latest
@@ -500,12 +507,15 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if target is None:
             target = state.new_call(id, name)
             if position is not None:
+                target.position = position
                 state.by_index[position] = target
             out.append(
                 ToolCallStart(index=target.ordinal, id=id, name=name, choice=index, raw=chunk)
             )
         else:
             if position is not None:
+                if target.position is None:
+                    target.position = position
                 state.by_index[position] = target
             if id is not None and target.id is None:
                 target.id = id
