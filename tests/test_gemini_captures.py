@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from sseparse.accumulate import Accumulator
-from sseparse.events import Done, Event, Finish, ProviderError, StreamStart
+from sseparse.errors import MalformedPayload
+from sseparse.events import Done, Event, Finish, KeepAlive, ProviderError, StreamStart, TextDelta
 from sseparse.parser import StreamParser
 from tests.captures import captures, read
 from tests.chunking import check_all_fragmentations
@@ -402,3 +403,27 @@ def test_a_stream_cut_before_its_last_chunk_is_not_clean(name: str) -> None:
     assert events[-1] == Done(clean=False)
     assert not any(isinstance(e, Finish) for e in events)
     assert fold(events).message.finish_reason is None
+
+
+def test_keep_alive_comments_from_a_proxy() -> None:
+    data = read("google-gemini-parallel-tool-calls.sse")
+    with_comments = b": ping\r\n\r\n" + data.replace(b"\r\n\r\n", b"\r\n: ping\r\n\r\n")
+    plain = decode(data)
+    events = decode(with_comments)
+    assert [e for e in events if not isinstance(e, KeepAlive)] == plain
+    assert events[0] == KeepAlive() and sum(isinstance(e, KeepAlive) for e in events) == 2
+
+
+@pytest.mark.parametrize("fmt", [None, "jsonarray"])
+def test_a_bad_chunk_is_reported_at_its_offset_after_the_events_before_it(fmt: str | None) -> None:
+    good = '{"candidates": [{"content": {"parts": [{"text": "hi"}]}, "index": 0}]}'
+    bad = '{"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": [1]}}]}}]}'
+    if fmt is None:
+        data = f"data: {good}\r\n\r\ndata: {bad}\r\n\r\n".encode()
+        where = data.index(b"data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall")
+    else:
+        data = f"[{good}\n,\r\n{bad}\n]".encode()
+        where = data.index(bad.encode())
+    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), data)
+    assert outcome.items == [StreamStart(provider="gemini"), TextDelta(text="hi")]
+    assert outcome.error == (MalformedPayload, where)
