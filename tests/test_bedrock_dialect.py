@@ -480,3 +480,19 @@ def test_invoke_malformed_chunks(frame: bytes) -> None:
     outcome = run("bedrock-invoke", first + frame)
     assert outcome.error == (MalformedPayload, len(first))
     assert isinstance(outcome.items[0], StreamStart)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b' {"role":"assistant"}\n', b'\xef\xbb\xbf{"role":"assistant"}', b'{"role": "assistant"}'],
+)
+def test_payloads_json_accepts(payload: bytes) -> None:
+    """Whitespace around the object and a UTF-8 BOM are what json.loads accepts."""
+    got = events("bedrock", event("messageStart", payload))
+    assert got == [StreamStart(provider="bedrock"), Done(clean=False)]
+    assert got[0].raw == {"role": "assistant"}
+
+
+@pytest.mark.parametrize("payload", [b'{"role":"assistant"} x', b'{"a":1}{"b":2}', b"", b"   "])
+def test_payloads_json_rejects(payload: bytes) -> None:
+    assert run("bedrock", event("messageStart", payload)).error == (MalformedPayload, 0)

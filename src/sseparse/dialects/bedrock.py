@@ -67,6 +67,8 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import json
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..events import (
@@ -107,14 +109,30 @@ def _as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _json_object(message: EventStreamMessage) -> dict[str, Any]:
-    """The message's payload as a JSON object; ``MalformedPayload`` otherwise."""
-    value = load_json(message.payload, offset=message.offset)
-    if not isinstance(value, dict):
+# The C scanner behind json.loads (typeshed does not declare the attribute).
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
+    """The message's payload as a JSON object; ``MalformedPayload`` otherwise.
+
+    Fast path: Bedrock payloads are compact UTF-8 JSON objects, which the C scanner reads
+    directly; anything else (whitespace around the value, a BOM, bad bytes) goes through
+    ``load_json``, which gives ``json.loads``'s result or its ``MalformedPayload``.
+    """
+    payload = message.payload
+    try:
+        text = payload.decode("utf-8")
+        value, end = _scan_json(text, 0)
+        if end != len(text):
+            raise ValueError("trailing data")
+    except (StopIteration, ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
+        value = load_json(payload, offset=message.offset)
+    if type(value) is not dict:
         raise malformed(
-            f"{message.event_type or 'event'} payload is not a JSON object",
+            f"{event_type or 'event'} payload is not a JSON object",
             offset=message.offset,
-            payload=message.payload,
+            payload=payload,
         )
     return value
 
@@ -155,16 +173,27 @@ class _Bedrock(Dialect[EventStreamMessage]):
         self._failed = False  # an exception/error message was seen
 
     def on_record(self, record: EventStreamMessage, out: list[Event]) -> None:
-        kind = record.message_type
+        kind: Any = None
+        event_type: Any = None
+        for header in record.headers:  # one pass for both (the properties scan once each)
+            name = header.name
+            if name == ":message-type":
+                kind = header.value
+            elif name == ":event-type":
+                event_type = header.value
+        if type(event_type) is not str:
+            event_type = None
         if kind is None or kind == "event":  # botocore also treats a missing type as event
-            self._on_event(record, out)
+            self._on_event(record, event_type, out)
         elif kind == "exception" or kind == "error":
             self._failed = True
             out.append(_error_event(record, kind))
         else:
             out.append(Other(kind=f"message-type:{kind}", raw=record))
 
-    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
+    def _on_event(
+        self, record: EventStreamMessage, event_type: str | None, out: list[Event]
+    ) -> None:
         raise NotImplementedError
 
     def _close_open(self, out: list[Event]) -> None:
@@ -194,9 +223,10 @@ class BedrockConverseDialect(_Bedrock):
         self._tools: dict[Any, _ToolBlock] = {}  # open tool blocks by contentBlockIndex
         self._count = 0  # tool calls seen so far (the next ordinal)
 
-    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
-        event_type = record.event_type
-        payload = _json_object(record)
+    def _on_event(
+        self, record: EventStreamMessage, event_type: str | None, out: list[Event]
+    ) -> None:
+        payload = _json_object(record, event_type)
         if event_type == "contentBlockDelta":
             self._delta(record, payload, out)
         elif event_type == "messageStart":
@@ -373,10 +403,12 @@ class BedrockInvokeDialect(_Bedrock):
         self._native = AnthropicDialect()
         self._usage_seen = False  # the native events carried a Usage
 
-    def _on_event(self, record: EventStreamMessage, out: list[Event]) -> None:
-        payload = _json_object(record)
-        if record.event_type != "chunk":
-            out.append(Other(kind=record.event_type or "event", raw=payload))
+    def _on_event(
+        self, record: EventStreamMessage, event_type: str | None, out: list[Event]
+    ) -> None:
+        payload = _json_object(record, event_type)
+        if event_type != "chunk":
+            out.append(Other(kind=event_type or "event", raw=payload))
             return
         encoded = payload.get("bytes")
         if not isinstance(encoded, str):

@@ -166,30 +166,34 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
     def _decode(self, data: BytesLike, out: list[EventStreamMessage]) -> None:
         if not isinstance(data, bytes):
             data = bytes(data)  # payloads must be bytes, and the caller may reuse its buffer
-        if not data:
-            return
-        pos = 0
+        n = len(data)
         buf = self._buf
-        if buf:
-            # Complete the buffered message first, taking only the bytes it still needs.
-            need = self._need
-            if not need:
-                pos = 12 - len(buf)
-                buf += data[:pos]
-                if len(buf) < 12:
-                    return
-                need = self._need = self._check_prelude(bytes(buf), 0, self._offset)
-            take = need - len(buf)
-            buf += data[pos : pos + take]
-            pos += take
-            if len(buf) < need:
+        if not buf:
+            if n:
+                self._offset = self._scan(data, 0, self._offset, out)
+            return
+        # Complete the buffered message first, taking only the bytes it still needs.
+        pos = 0
+        need = self._need
+        if not need:
+            pos = 12 - len(buf)
+            buf += data[:pos]
+            if len(buf) < 12:
                 return
-            frame = bytes(buf)
-            buf.clear()
-            self._need = 0
-            self._scan(frame, 0, self._offset, out)
-            self._offset += need
-        self._offset = self._scan(data, pos, self._offset - pos, out)
+            need = self._need = self._check_prelude(bytes(buf), 0, self._offset)
+        take = need - len(buf)
+        if take > n - pos:
+            buf += data[pos:] if pos else data
+            return
+        buf += data[pos : pos + take]
+        pos += take
+        frame = bytes(buf)
+        buf.clear()
+        self._need = 0
+        self._scan(frame, 0, self._offset, out)
+        self._offset += need
+        if pos < n:
+            self._offset = self._scan(data, pos, self._offset - pos, out)
 
     def _check_prelude(self, data: bytes, pos: int, at: int) -> int:
         """Validate the prelude at *pos* (stream offset *at*); return the total length."""
@@ -243,6 +247,12 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         cache = self._cache
         max_message = self.max_message_size
         max_headers = self.max_headers_size
+        # Building the frozen dataclass through its __init__ costs about twice as much as
+        # setting its three slots the way that __init__ does (object.__setattr__); it has no
+        # __post_init__, so the result is identical.
+        new = object.__new__
+        put = object.__setattr__
+        message_cls = EventStreamMessage
         while n - pos >= 12:
             total, headers_len, prelude_crc = unpack_prelude(data, pos)
             if (
@@ -279,9 +289,11 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                         cache[block] = headers
             else:
                 headers = ()
-            out.append(
-                EventStreamMessage(headers=headers, payload=data[body : end - 4], offset=base + pos)
-            )
+            message = new(message_cls)
+            put(message, "headers", headers)
+            put(message, "payload", data[body : end - 4])
+            put(message, "offset", base + pos)
+            out.append(message)
             pos = end
         if pos < n:
             self._buf += view[pos:]
