@@ -105,6 +105,8 @@ from ._base import Dialect, load_json, malformed
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
 
+_loads = json.loads
+
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
     "stop_sequence": "stop",
@@ -218,9 +220,26 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
         if type(record) is SSEEvent:
             data = record.data
-            if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
-                return
-            value = load_json(data, offset=record.offset)
+            try:
+                value = _loads(data)
+            except (ValueError, RecursionError):
+                if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
+                    return
+                load_json(data, offset=record.offset)  # raises MalformedPayload
+                raise  # pragma: no cover - load_json raised already
+            # Fast path for the bulk of a stream: a well-formed text delta (subscripts are
+            # cheaper than .get). Anything else, or anything of an unexpected shape, takes
+            # the general, validating path.
+            try:
+                if value["type"] == "content_block_delta":
+                    delta = value["delta"]
+                    if delta["type"] == "text_delta":
+                        text = delta["text"]
+                        if type(text) is str and text:
+                            out.append(TextDelta(text=text, raw=value))
+                            return
+            except (KeyError, TypeError, IndexError):
+                pass
             if type(value) is not dict:
                 raise malformed(
                     "event data is not a JSON object", offset=record.offset, payload=data
