@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sseparse.errors import InvalidJSON, LimitExceeded, ParseError, UsageError
-from sseparse.framing import decoder_class
+from sseparse.framing import decoder_class, jsonlines
 from sseparse.framing.jsonlines import DEFAULT_MAX_LINE_SIZE, JSONLinesDecoder
+from sseparse.framing.records import JSONRecord
 
 from . import captures
 from ._jsonhelp import Keyed, canon, cuts, decode, growth, json_values, serialized
@@ -219,3 +221,14 @@ def test_linear_for_many_lines_in_small_pieces() -> None:
         assert count + len(d.close()) == n
 
     assert growth(run, 2_000) < 8
+
+
+def test_fast_built_records_are_ordinary_records() -> None:
+    assert jsonlines._SETTERS is not None  # the fast path is the one measured and tested
+    fast = jsonlines.new_record({"a": [1]}, b'{"a":[1]}', 7, 3)
+    slow = JSONRecord(value={"a": [1]}, raw=b'{"a":[1]}', offset=7, line=3)
+    assert type(fast) is JSONRecord
+    assert fast == slow and repr(fast) == repr(slow) and hash(fast.raw) == hash(slow.raw)
+    assert (fast.value, fast.raw, fast.offset, fast.line) == ({"a": [1]}, b'{"a":[1]}', 7, 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.line = 4  # type: ignore[misc]

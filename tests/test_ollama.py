@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 
 from sseparse.accumulate import Accumulator
-from sseparse.dialects import dialect_class
+from sseparse.dialects import dialect_class, ollama
 from sseparse.dialects.ollama import OllamaDialect, unix_seconds
 from sseparse.errors import InvalidJSON, MalformedPayload
 from sseparse.events import (
@@ -286,3 +287,13 @@ def test_malformed_metadata(line: bytes) -> None:
 )
 def test_created_at(stamp: str, seconds: int | None) -> None:
     assert unix_seconds(stamp) == seconds
+
+
+def test_fast_built_text_delta_is_an_ordinary_event() -> None:
+    raw = {"message": {"content": "x"}}
+    fast = ollama._text_delta("x", raw)
+    assert type(fast) is TextDelta
+    assert fast == TextDelta(text="x") and repr(fast) == repr(TextDelta(text="x"))
+    assert (fast.text, fast.choice, fast.raw) == ("x", 0, raw)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.text = "y"  # type: ignore[misc]

@@ -39,6 +39,7 @@ import re
 
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
+from .jsonlines import _scan_once, new_record
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_ELEMENT_SIZE", "JSONArrayDecoder"]
@@ -250,14 +251,21 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
             raise self._too_long()
         raw = bytes(buf[start:end])
         try:
-            value = json.loads(raw.decode())
-        except (ValueError, RecursionError) as exc:
-            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
-            raise InvalidJSON(
-                f"JSON array element is not valid JSON ({detail}): {quote(raw)}",
-                offset=self._base + start,
-            ) from exc
-        out.append(JSONRecord(value=value, raw=raw, offset=self._base + start))
+            text = raw.decode()
+            value, stop = _scan_once(text, 0)
+            ok = stop == len(text)
+        except (StopIteration, ValueError, RecursionError):
+            ok = False
+        if not ok:  # json.loads decides, and gives the error its message
+            try:
+                value = json.loads(raw.decode())
+            except (ValueError, RecursionError) as exc:
+                detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+                raise InvalidJSON(
+                    f"JSON array element is not valid JSON ({detail}): {quote(raw)}",
+                    offset=self._base + start,
+                ) from exc
+        out.append(new_record(value, raw, self._base + start, None))
 
     def _compact(self, buf: bytearray) -> None:
         """Drop consumed bytes once they are at least half the buffer (amortized linear)."""

@@ -1,0 +1,156 @@
+"""NDJSON benchmark: an Ollama-like ``/api/chat`` stream, fed in 64- and 1460-byte fragments.
+
+Candidates, all fed the same fragments and parsing every line with ``json.loads``:
+
+* ``floor``: a minimal loop — append the fragment to the unfinished tail, ``split(b"\\n")``,
+  ``json.loads`` each complete line (no records, no limits, no errors with offsets);
+* ``JSONLinesDecoder``: sseparse's framing layer alone (records with raw bytes, offsets, lines);
+* ``StreamParser("ollama")``: framing plus the Ollama dialect (typed events);
+* ``httpx iter_lines + json.loads``: what Ollama's Python client does (``iter_lines`` is
+  httpx's incremental UTF-8 ``TextDecoder`` followed by its ``LineDecoder``).
+
+Run ``python -m benchmarks.bench_ndjson`` (or through the ``python -m benchmarks`` runner).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+
+from benchmarks._harness import Candidate, compare, fragments, table
+from sseparse.framing.jsonlines import JSONLinesDecoder
+from sseparse.parser import StreamParser
+
+FRAGMENT_SIZES = (64, 1460)
+TARGET = 1.3  # StreamParser("ollama") vs the floor at 1460-byte fragments
+
+_WORDS = (
+    "the", " model", " streams", " one", " token", " per", " line", ",", " and", " each",
+    " line", " is", " a", " JSON", " object", ".", " Ünïcödé", " 😀", ' "quoted"', "\\n",
+)  # fmt: skip
+
+
+def corpus(lines: int = 30_000, seed: int = 7) -> bytes:
+    """An Ollama ``/api/chat`` stream of *lines* chunks (about 4 MB), then the done line."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(lines):
+        stamp = f"2025-05-01T10:{i // 6000 % 60:02d}:{i // 100 % 60:02d}.{i % 1000000:06d}Z"
+        message = {"role": "assistant", "content": rng.choice(_WORDS)}
+        obj = {"model": "llama3.1", "created_at": stamp, "message": message, "done": False}
+        out.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+    out.append(
+        json.dumps(
+            {
+                "model": "llama3.1",
+                "created_at": "2025-05-01T11:00:00.000000Z",
+                "message": {"role": "assistant", "content": ""},
+                "done_reason": "stop",
+                "done": True,
+                "total_duration": 1006884459,
+                "prompt_eval_count": 13,
+                "eval_count": lines,
+            },
+            separators=(",", ":"),
+        )
+    )
+    return ("\n".join(out) + "\n").encode()
+
+
+def floor(chunks: list[bytes]) -> int:
+    loads = json.loads
+    tail = b""
+    n = 0
+    for chunk in chunks:
+        lines = (tail + chunk).split(b"\n")
+        tail = lines.pop()
+        for line in lines:
+            if line:
+                loads(line.decode())
+                n += 1
+    if tail.strip():
+        loads(tail.decode())
+        n += 1
+    return n
+
+
+def sseparse_lines(chunks: list[bytes]) -> int:
+    decoder = JSONLinesDecoder()
+    n = 0
+    for chunk in chunks:
+        n += len(decoder.feed(chunk))
+    return n + len(decoder.close())
+
+
+def sseparse_ollama(chunks: list[bytes]) -> int:
+    parser = StreamParser("ollama")
+    n = 0
+    for chunk in chunks:
+        n += len(parser.feed(chunk))
+    return n + len(parser.close())
+
+
+def httpx_iter_lines(chunks: list[bytes]) -> int:
+    from httpx._decoders import LineDecoder, TextDecoder
+
+    text = TextDecoder("utf-8")
+    lines = LineDecoder()
+    loads = json.loads
+    n = 0
+    for chunk in chunks:
+        for line in lines.decode(text.decode(chunk)):
+            if line:
+                loads(line)
+                n += 1
+    for line in lines.decode(text.flush()) + lines.flush():
+        if line:
+            loads(line)
+            n += 1
+    return n
+
+
+def _bind(fn: Callable[[list[bytes]], int], chunks: list[bytes]) -> Callable[[], int]:
+    return lambda: fn(chunks)
+
+
+def main() -> str:
+    """Run the benchmark; return its Markdown report."""
+    data = corpus()
+    expected_lines = data.count(b"\n")
+    parts = [
+        "## JSON lines",
+        "",
+        f"Ollama-like `/api/chat` NDJSON corpus: {len(data) / 1e6:.1f} MB, "
+        f"{expected_lines} lines. Median of 7 runs. Target: `StreamParser(\"ollama\")` within "
+        f"{TARGET}x of the floor at 1460-byte fragments.",
+        "",
+    ]
+    verdict = ""
+    for size in FRAGMENT_SIZES:
+        chunks = fragments(data, size)
+        # Same work for everyone: every line parsed.
+        assert floor(chunks) == expected_lines
+        assert sseparse_lines(chunks) == expected_lines
+        assert httpx_iter_lines(chunks) == expected_lines
+        candidates: list[Candidate] = [
+            ("floor (split + json.loads)", _bind(floor, chunks)),
+            ("JSONLinesDecoder", _bind(sseparse_lines, chunks)),
+            ('StreamParser("ollama")', _bind(sseparse_ollama, chunks)),
+            ("httpx iter_lines + json.loads", _bind(httpx_iter_lines, chunks)),
+        ]
+        rows = compare(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
+        parts.append(table(f"{size}-byte fragments", rows, baseline="floor"))
+        if size == 1460:
+            ratio = next(r.ratio for r in rows if r.name.startswith("StreamParser"))
+            verdict = (
+                f"StreamParser(\"ollama\") at 1460 bytes: {ratio:.2f}x the floor "
+                f"({'meets' if ratio <= TARGET else 'misses'} the {TARGET}x target)."
+            )
+    parts.append(verdict)
+    parts.append("")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(main())
