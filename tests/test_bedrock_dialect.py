@@ -496,3 +496,13 @@ def test_payloads_json_accepts(payload: bytes) -> None:
 @pytest.mark.parametrize("payload", [b'{"role":"assistant"} x', b'{"a":1}{"b":2}', b"", b"   "])
 def test_payloads_json_rejects(payload: bytes) -> None:
     assert run("bedrock", event("messageStart", payload)).error == (MalformedPayload, 0)
+
+
+@pytest.mark.parametrize("value", [b"event", 7, True])
+def test_non_string_message_type_is_kept_not_compared(value: object) -> None:
+    """A :message-type that is not a string (bytes would raise BytesWarning under -bb if
+    compared with str) is an unknown message type, kept as Other."""
+    frame = encode_event_stream({":message-type": value, ":event-type": b"x"}, b"{}")  # type: ignore[dict-item]
+    got = events("bedrock", frame)
+    assert len(got) == 2 and isinstance(got[0], Other) and got[0].kind.startswith("message-type:")
+    assert got[1] == Done(clean=False)

@@ -183,13 +183,14 @@ class _Bedrock(Dialect[EventStreamMessage]):
                 event_type = header.value
         if type(event_type) is not str:
             event_type = None
-        if kind is None or kind == "event":  # botocore also treats a missing type as event
+        if kind is None or (type(kind) is str and kind == "event"):  # botocore: missing = event
             self._on_event(record, event_type, out)
-        elif kind == "exception" or kind == "error":
+        elif type(kind) is str and (kind == "exception" or kind == "error"):
             self._failed = True
             out.append(_error_event(record, kind))
-        else:
-            out.append(Other(kind=f"message-type:{kind}", raw=record))
+        else:  # an unknown type, or a :message-type header that is not a string
+            word = kind if type(kind) is str else repr(kind)
+            out.append(Other(kind=f"message-type:{word}", raw=record))
 
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]

@@ -1,0 +1,214 @@
+"""AWS event-stream: our decoder and Bedrock dialect beside botocore and boto3's parse path.
+
+Corpus: one Bedrock ConverseStream response of about 3 MB, written with our encoder in the
+shape of the recorded captures (``shared/captures/bedrock-converse-*``): ``messageStart``,
+text blocks of ``contentBlockDelta`` frames whose texts are the captures' own deltas, a tool
+call every tenth block, ``messageStop`` and ``metadata``, every payload with Bedrock's random
+``"p"`` padding. It is fed in fragments of 64, 1460 (one TCP segment) and 65536 bytes.
+
+Candidates:
+
+* ``EventStreamDecoder`` -- framing only: messages with headers and payload bytes;
+* ``StreamParser(bedrock-converse)`` -- framing plus the dialect: typed LLM events;
+* ``botocore EventStreamBuffer`` -- botocore's framing (the baseline);
+* ``boto3 full parse`` -- what ``client.converse_stream()`` runs for each response:
+  ``botocore.eventstream.EventStream`` + ``EventStreamJSONParser`` with the bedrock-runtime
+  service model's ``ConverseStreamOutput`` shape, over the same bytes (no network).
+
+Then the whole stream handed over in one buffer, at growing sizes, to show growth: ours is
+linear, botocore re-slices its buffer after every message (quadratic).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks._harness import compare, fragments, measure, table
+from sseparse.encode import encode_event_stream
+from sseparse.framing.eventstream import EventStreamDecoder
+from sseparse.parser import StreamParser
+
+CAPTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "captures"
+TARGET_SIZE = 3_000_000
+
+
+def _frame(rng: random.Random, event_type: str, body: dict[str, Any]) -> bytes:
+    # Bedrock's padding: a random-length run of letters and digits, first key of the payload.
+    pad = "".join(
+        rng.choices(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", k=rng.randint(1, 60)
+        )
+    )
+    payload = json.dumps({"p": pad, **body}, separators=(",", ":")).encode()
+    headers = {
+        ":event-type": event_type,
+        ":content-type": "application/json",
+        ":message-type": "event",
+    }
+    return encode_event_stream(headers, payload)
+
+
+def _capture_texts() -> list[str]:
+    """The text deltas of the recorded ConverseStream captures (framed with botocore)."""
+    from botocore.eventstream import EventStreamBuffer
+
+    texts: list[str] = []
+    for path in sorted(CAPTURES.glob("bedrock-converse-*.eventstream")):
+        buffer = EventStreamBuffer()
+        buffer.add_data(path.read_bytes())
+        for message in buffer:
+            delta = json.loads(message.payload).get("delta", {})
+            if delta.get("text"):
+                texts.append(delta["text"])
+    return texts
+
+
+def corpus(size: int = TARGET_SIZE, seed: int = 1) -> bytes:
+    """One ConverseStream response of about *size* bytes."""
+    rng = random.Random(seed)
+    texts = _capture_texts()
+    frames = [_frame(rng, "messageStart", {"role": "assistant"})]
+    total = len(frames[0])
+    block = 0
+    while total < size:
+        if block % 10 == 9:
+            start = {"toolUse": {"toolUseId": f"tooluse_{block:022d}", "name": "get_temperature"}}
+            parts = [_frame(rng, "contentBlockStart", {"contentBlockIndex": block, "start": start})]
+            for piece in ('{"city":', '"Paris",', '"unit":"C"}'):
+                delta = {"toolUse": {"input": piece}}
+                parts.append(
+                    _frame(rng, "contentBlockDelta", {"contentBlockIndex": block, "delta": delta})
+                )
+        else:
+            parts = [
+                _frame(
+                    rng,
+                    "contentBlockDelta",
+                    {"contentBlockIndex": block, "delta": {"text": rng.choice(texts)}},
+                )
+                for _ in range(20)
+            ]
+        parts.append(_frame(rng, "contentBlockStop", {"contentBlockIndex": block}))
+        frames += parts
+        total += sum(map(len, parts))
+        block += 1
+    frames.append(_frame(rng, "messageStop", {"stopReason": "end_turn"}))
+    usage = {"inputTokens": 577, "outputTokens": 91000, "totalTokens": 91577}
+    frames.append(_frame(rng, "metadata", {"usage": usage, "metrics": {"latencyMs": 2233}}))
+    return b"".join(frames)
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+
+def run_ours(chunks: list[bytes]) -> int:
+    decoder = EventStreamDecoder()
+    n = 0
+    for chunk in chunks:
+        n += len(decoder.feed(chunk))
+    decoder.close()
+    return n
+
+
+def run_parser(chunks: list[bytes]) -> int:
+    parser = StreamParser("bedrock-converse")
+    n = 0
+    for chunk in chunks:
+        n += len(parser.feed(chunk))
+    n += len(parser.close())
+    return n
+
+
+def run_botocore(chunks: list[bytes]) -> int:
+    from botocore.eventstream import EventStreamBuffer
+
+    buffer = EventStreamBuffer()
+    n = 0
+    for chunk in chunks:
+        buffer.add_data(chunk)
+        for _ in buffer:
+            n += 1
+    return n
+
+
+class _RawStream:
+    """What ``EventStream`` reads: an object whose ``stream()`` yields the body's chunks."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    def stream(self) -> Iterator[bytes]:
+        return iter(self._chunks)
+
+
+def boto3_runner() -> Callable[[list[bytes]], int]:
+    """The boto3 parse path, built once (loading the service model is not per response)."""
+    import botocore.session
+    from botocore.eventstream import EventStream
+    from botocore.parsers import EventStreamJSONParser
+
+    model = botocore.session.get_session().get_service_model("bedrock-runtime")
+    shape = model.operation_model("ConverseStream").output_shape.members["stream"]
+
+    def run(chunks: list[bytes]) -> int:
+        stream = EventStream(_RawStream(chunks), shape, EventStreamJSONParser(), "ConverseStream")
+        return sum(1 for _ in stream)
+
+    return run
+
+
+def _candidates(
+    chunks: list[bytes], run_boto3: Callable[[list[bytes]], int]
+) -> list[tuple[str, Callable[[], object]]]:
+    return [
+        ("EventStreamDecoder", lambda: run_ours(chunks)),
+        ("StreamParser(bedrock-converse)", lambda: run_parser(chunks)),
+        ("botocore EventStreamBuffer", lambda: run_botocore(chunks)),
+        ("boto3 full parse", lambda: run_boto3(chunks)),
+    ]
+
+
+def main() -> str:
+    """Run the benchmark; return its Markdown report."""
+    data = corpus()
+    frames = run_ours([data])
+    run_boto3 = boto3_runner()
+    assert run_botocore(fragments(data, 65536)) == frames == run_boto3(fragments(data, 65536))
+    out = [
+        f"Corpus: one Bedrock ConverseStream response, {len(data) / 1e6:.2f} MB, {frames} "
+        "messages (texts from the recorded captures, a tool call every tenth block, "
+        "Bedrock's `p` padding). Median of 7 runs; the last column is time relative to "
+        "botocore's `EventStreamBuffer` (lower is faster).",
+        "",
+    ]
+    base = "botocore EventStreamBuffer"
+    for size in (64, 1460, 65536):
+        chunks = fragments(data, size)
+        rows = compare(_candidates(chunks, run_boto3), nbytes=len(data), baseline=base)
+        out.append(table(f"{size}-byte fragments", rows, baseline=base))
+    # Whole stream in one buffer: a size sweep (botocore is too slow for 3 MB at once).
+    out.append("### Whole stream in one buffer (time in ms; growth when the size doubles)\n")
+    out.append(
+        "| size | EventStreamDecoder | StreamParser | botocore EventStreamBuffer | boto3 full parse |"
+    )
+    out.append("|---:|---:|---:|---:|---:|")
+    previous: list[float] | None = None
+    for size in (250_000, 500_000, 1_000_000, 2_000_000):
+        whole = [corpus(size)]
+        secs = [measure(fn, repeat=3) for _, fn in _candidates(whole, run_boto3)]
+        cells = []
+        for i, s in enumerate(secs):
+            growth = f" (x{s / previous[i]:.1f})" if previous else ""
+            cells.append(f"{s * 1e3:.1f}{growth}")
+        out.append(f"| {len(whole[0]) / 1e6:.2f} MB | " + " | ".join(cells) + " |")
+        previous = secs
+    out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(main())
