@@ -13,7 +13,7 @@ import pytest
 from sseparse.dialects import dialect_class
 from sseparse.dialects.bedrock import BedrockConverseDialect, BedrockInvokeDialect
 from sseparse.encode import encode_event_stream
-from sseparse.errors import ChecksumMismatch, MalformedPayload, TruncatedStream
+from sseparse.errors import ChecksumMismatch, LimitExceeded, MalformedPayload, TruncatedStream
 from sseparse.events import (
     Citation,
     Done,
@@ -506,3 +506,12 @@ def test_non_string_message_type_is_kept_not_compared(value: object) -> None:
     got = events("bedrock", frame)
     assert len(got) == 2 and isinstance(got[0], Other) and got[0].kind.startswith("message-type:")
     assert got[1] == Done(clean=False)
+
+
+def test_framing_options_reach_the_decoder() -> None:
+    parser = StreamParser("bedrock", max_message_size=len(START) - 1)
+    with pytest.raises(LimitExceeded):
+        parser.feed(START)
+    parser = StreamParser("bedrock-invoke", max_headers_size=10)
+    with pytest.raises(LimitExceeded):
+        parser.feed(START[:12])
