@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sseparse.dialects.anthropic import STOP_REASONS, AnthropicDialect
-from sseparse.errors import MalformedPayload
+from sseparse.errors import MalformedPayload, ParseError
 from sseparse.events import (
     Citation,
     Done,
@@ -29,6 +29,7 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.framing.records import SSEComment, SSEEvent, SSERetry
+from sseparse.parser import StreamParser
 
 
 def record(obj: Any, *, offset: int = 0) -> SSEEvent:
@@ -510,3 +511,32 @@ def test_any_payload_gives_events_or_malformed_payload(items: list[tuple[str, An
         for name in ("text", "signature", "arguments"):
             if hasattr(event, name):
                 assert isinstance(getattr(event, name), str)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _types, _json | st.dictionaries(st.sampled_from(["type", "index", "delta"]), _json)
+        ),
+        max_size=6,
+    ),
+    st.integers(1, 64),
+)
+def test_stream_parser_raises_only_parse_errors(items: list[tuple[str, Any]], size: int) -> None:
+    body = b"".join(
+        f"event: {kind}\ndata: {json.dumps(value)}\n\n".encode() for kind, value in items
+    )
+    parser = StreamParser("anthropic")
+    try:
+        for i in range(0, len(body), size):
+            parser.feed(body[i : i + size])
+        events = parser.close()
+    except ParseError:
+        return
+    assert isinstance(events[-1], Done)
+
+
+def test_sse_comments_reach_the_dialect_through_the_parser() -> None:
+    parser = StreamParser("anthropic")
+    events = parser.feed(b": proxy keep-alive\n\n") + parser.close()
+    assert events == [KeepAlive(), Done(clean=False)]

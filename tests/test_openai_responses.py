@@ -498,3 +498,11 @@ def test_any_payload_gives_events_or_malformed_payload(items: list[tuple[str, An
     starts = {e.index for e in out if isinstance(e, ToolCallStart)}
     ends = [e.index for e in out if isinstance(e, ToolCallEnd)]
     assert sorted(ends) == sorted(starts)
+
+
+def test_arguments_given_whole_in_the_added_item_survive_a_missing_done() -> None:
+    events = run(CREATED, added(0, **fcall("fc_1", "a", "f", '{"x":1}')), completed())
+    assert events[2:4] == [
+        ToolCallDelta(index=0, arguments='{"x":1}'),
+        ToolCallEnd(index=0, id="a", name="f", arguments='{"x":1}'),
+    ]

@@ -32,7 +32,8 @@ Every record produces at least one event: a record that maps to nothing above (a
 ``content_block_start`` with empty text, a ``content_block_stop`` of a text block, a server
 tool's ``*_tool_result`` block, an empty delta, an unknown ``type``) yields
 ``Other(kind=<its type field>)`` so its payload (``raw``) is never lost. ``data: [DONE]``, which
-some gateways append, yields nothing. Every event's ``raw`` is the parsed event object.
+some gateways append, yields nothing; an SSE comment (a proxy's keep-alive) yields ``KeepAlive``.
+Every event's ``raw`` is the parsed event object.
 
 Tool calls. ``ToolCallStart.index`` is the call's ordinal among the message's tool calls (0, 1,
 … in order of appearance), not Anthropic's content-block index (which counts text and thinking
@@ -194,7 +195,8 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
     default_format: ClassVar[str] = "sse"
-    wants_comments: ClassVar[bool] = False
+    # Anthropic itself sends ``ping`` events, but proxies may add SSE comments: keep them.
+    wants_comments: ClassVar[bool] = True
 
     __slots__ = ("_calls", "_counts", "_done", "_handlers", "_ordinal")
 
@@ -321,16 +323,11 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
             kind = "function" if btype == "tool_use" else "server"
+            call_id, name = _opt_str(block, "id"), _opt_str(block, "name")
             old = self._calls.pop(index, None)
             if old is not None:  # a block index reused while open: end the old call first
                 self._end(old, out, None)
-            call = _Call(
-                self._ordinal,
-                _opt_str(block, "id"),
-                _opt_str(block, "name"),
-                kind,
-                block.get("input"),
-            )
+            call = _Call(self._ordinal, call_id, name, kind, block.get("input"))
             self._ordinal += 1
             self._calls[index] = call
             out.append(

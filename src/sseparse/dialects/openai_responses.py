@@ -61,7 +61,11 @@ the finished item holds. ``ToolCallEnd`` is emitted at ``output_item.done`` with
 item's arguments (for ``function_call``, its ``arguments``); when those extend what the deltas
 carried, one ``ToolCallDelta`` with the rest is emitted first, so a call's deltas join to its
 ``ToolCallEnd.arguments``. Calls still open at the terminal event or end of input are ended
-with the fragments received.
+with the fragments received (or, when none came, the string arguments the
+``output_item.added`` item already held).
+
+Reasoning summary parts and reasoning content parts are passed on as sent, one
+``ReasoningDelta`` per delta; no separator is inserted between parts.
 
 Finish reasons: ``response.completed`` → ``tool_calls`` when a ``kind="function"`` call was
 emitted, else ``stop`` (``raw_reason="completed"``); ``response.incomplete`` →
@@ -186,11 +190,12 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
 class _Call:
     """An open tool-call item: ordinal, identity, kind and argument fragments so far."""
 
-    __slots__ = ("id", "item_id", "kind", "name", "ordinal", "parts")
+    __slots__ = ("id", "initial", "item_id", "kind", "name", "ordinal", "parts")
 
     def __init__(
         self, ordinal: int, id: str | None, name: str | None, kind: str, item_id: Any
     ) -> None:
+        self.initial = ""  # arguments already present in output_item.added (some gateways)
         self.ordinal = ordinal
         self.id = id
         self.name = name
@@ -361,12 +366,17 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             name = name if type(name) is str else itype[:-5]
         else:
             return
-        index = value.get("output_index")
+        # Validate everything before any state changes.
+        index = _opt_int(value.get("output_index"))
+        item_id = _opt_str(item.get("id"))
+        initial = item.get(_FUNCTION_ITEMS.get(itype, "arguments"))
         old = self._by_index.pop(index, None) if index is not None else None
         if old is not None:  # an output index reused while open: end the old call first
             self._forget(old)
             self._end(old, out, None, None)
-        call = _Call(self._ordinal, call_id, name, kind, item.get("id"))
+        call = _Call(self._ordinal, call_id, name, kind, item_id)
+        if type(initial) is str:
+            call.initial = initial
         self._ordinal += 1
         if kind == "function":
             self._functions += 1
@@ -406,8 +416,8 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     def _end(self, call: _Call, out: list[Event], raw: Any, final: str | None) -> None:
         sent = "".join(call.parts)
         if final is None:
-            final = sent
-        elif final != sent and final.startswith(sent):
+            final = sent or call.initial
+        if final != sent and final.startswith(sent):
             out.append(ToolCallDelta(index=call.ordinal, arguments=final[len(sent) :], raw=raw))
         out.append(
             ToolCallEnd(
