@@ -427,3 +427,32 @@ def test_a_bad_chunk_is_reported_at_its_offset_after_the_events_before_it(fmt: s
     outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), data)
     assert outcome.items == [StreamStart(provider="gemini"), TextDelta(text="hi")]
     assert outcome.error == (MalformedPayload, where)
+
+
+ERROR_OBJECT = '{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded.",\n    "status": "UNAVAILABLE"\n  }\n}'
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        # An error body in the JSON-array form: a one-element array.
+        (f"[{ERROR_OBJECT}\n]".encode(), "jsonarray"),
+        # An error after some text, as an SSE event.
+        (
+            b'data: {"candidates": [{"content": {"parts": [{"text": "hi"}]}}]}\r\n\r\n'
+            b'data: {"error": {"code": 503, "message": "The model is overloaded.", '
+            b'"status": "UNAVAILABLE"}}\r\n\r\n',
+            None,
+        ),
+    ],
+    ids=["jsonarray-body", "sse-midstream"],
+)
+def test_error_objects_in_either_form(data: bytes, fmt: str | None) -> None:
+    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), data)
+    assert outcome.error is None
+    assert outcome.items[-2:] == [
+        ProviderError(message="The model is overloaded.", type="UNAVAILABLE", code="503"),
+        Done(clean=False),
+    ]
+    acc = fold(outcome.items)
+    assert [e.code for e in acc.errors] == ["503"] and acc.clean is False
