@@ -109,33 +109,34 @@ def _count(value: Any, what: str) -> int | None:
     return value
 
 
-def _text_delta_factory() -> Callable[[str, Any], TextDelta]:
-    """Return ``make(text, raw)`` building ``TextDelta(text=text, raw=raw)`` (choice 0).
+def _slot_setters() -> tuple[Callable[[TextDelta, Any], None], ...] | None:
+    """The setters of ``TextDelta``'s slots (text, choice, raw), or ``None`` if it has others.
 
-    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field; on this
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field; on the
     hot path (one event per NDJSON line) setting the slots directly halves the cost. Used only
     while ``TextDelta`` is exactly these slots without ``__post_init__``; else the constructor.
     """
-    names = tuple(f.name for f in dataclasses.fields(TextDelta))
-    if names != ("text", "choice", "raw") or hasattr(TextDelta, "__post_init__"):
-        return lambda text, raw: TextDelta(text=text, raw=raw)
-    slots = vars(TextDelta)
-    new = object.__new__
-    set_text = slots["text"].__set__
-    set_choice = slots["choice"].__set__
-    set_raw = slots["raw"].__set__
-
-    def make(text: str, raw: Any) -> TextDelta:
-        event: TextDelta = new(TextDelta)
-        set_text(event, text)
-        set_choice(event, 0)
-        set_raw(event, raw)
-        return event
-
-    return make
+    names = ("text", "choice", "raw")
+    if tuple(f.name for f in dataclasses.fields(TextDelta)) != names:
+        return None
+    if hasattr(TextDelta, "__post_init__"):
+        return None
+    return tuple(vars(TextDelta)[name].__set__ for name in names)
 
 
-_text_delta = _text_delta_factory()
+_SETTERS = _slot_setters()
+
+
+def _text_delta(text: str, raw: Any) -> TextDelta:
+    """``TextDelta(text=text, raw=raw)``, built fast (see ``_slot_setters``)."""
+    if _SETTERS is None:
+        return TextDelta(text=text, raw=raw)
+    set_text, set_choice, set_raw = _SETTERS
+    event: TextDelta = object.__new__(TextDelta)
+    set_text(event, text)
+    set_choice(event, 0)
+    set_raw(event, raw)
+    return event
 
 
 class OllamaDialect(Dialect[JSONRecord]):

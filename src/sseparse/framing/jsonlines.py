@@ -6,11 +6,14 @@ just before the ``\\n`` is dropped, so CRLF files work; blank (whitespace-only) 
 skipped; a last line without a newline is flushed by ``close()``.
 
 The decoder keeps only the unfinished tail of the stream, in ``_pending``, which by
-construction never holds a ``\\n``: each fed fragment is searched once with ``bytes.find`` /
-``rfind`` (C level), its complete lines are cut with one ``bytes.split``, and only the tail
-after the last newline is kept. Every byte is searched once, whatever the fragmentation, so the
-cost is linear. Each line is decoded as strict UTF-8 and parsed with ``json.loads``; blank lines
-are recognised only when parsing fails, which keeps the common path to one call.
+construction never holds a ``\\n``: each fed fragment is searched once with ``bytes.rfind``
+(C level) for its last newline; everything before it (joined to the unfinished tail, if any)
+is cut into lines with one ``bytes.split``, and only the bytes after it are kept. Every byte is
+searched once and copied a constant number of times, whatever the fragmentation, so the cost
+is linear. Each line is decoded as strict UTF-8 and parsed by the C scanner behind
+``json.loads`` (see ``_scan_once``); blank lines are recognised only when that fails, which
+keeps the common path short. Records are built by setting their slots directly (see
+``new_record``).
 
 Limits: a line longer than ``max_line_size`` bytes (counted before its ``\\n``, a ``\\r``
 included) raises ``LimitExceeded`` at the line's offset, as soon as the buffered part of it
@@ -101,40 +104,31 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
         if type(data) is not bytes:
             data = bytes(data)
-        if not data:
-            return
-        start = 0
         pending = self._pending
-        if pending:
-            nl = data.find(b"\n")
-            if nl < 0:
-                self._keep(data, 0)
-                return
-            self._check_size(len(pending) + nl)
-            pending += data[:nl]
-            line = bytes(pending)
+        last = data.rfind(b"\n")
+        if last < 0:  # no line ends here: the unfinished line grows, within the limit
+            if len(pending) + len(data) > self.max_line_size:
+                self._check_size(len(pending) + len(data))
+            pending += data
+            return
+        if pending:  # the unfinished line is the first line of this fragment
+            lines = (bytes(pending) + data[:last]).split(b"\n")
             pending.clear()
-            self._one_line(line, out)
-            start = nl + 1
-        last = data.rfind(b"\n", start)
-        if last >= start:
-            self._lines(data[start:last].split(b"\n"), out)
-            start = last + 1
-        if start < len(data):
-            self._keep(data, start)
+        else:
+            lines = data[:last].split(b"\n")
+        self._lines(lines, out)
+        last += 1
+        if last < len(data):
+            self._check_size(len(data) - last)
+            pending += data[last:]
 
     def _finish(self, out: list[JSONRecord]) -> None:
         if self._pending:
             line = bytes(self._pending)
             self._pending.clear()
-            self._one_line(line, out)
+            self._lines([line], out)
 
     # -- internals ----------------------------------------------------------------------------
-
-    def _keep(self, data: bytes, start: int) -> None:
-        """Append ``data[start:]`` (no newline in it) to the unfinished line, within the limit."""
-        self._check_size(len(self._pending) + len(data) - start)
-        self._pending += data[start:] if start else data
 
     def _check_size(self, size: int) -> None:
         if size > self.max_line_size:
@@ -190,9 +184,6 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
             append(record)
             offset += size + 1
         self._offset, self._line = offset, lineno
-
-    def _one_line(self, line: bytes, out: list[JSONRecord]) -> None:
-        self._lines([line], out)
 
     def _invalid(self, line: bytes, exc: BaseException) -> InvalidJSON:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
