@@ -52,7 +52,10 @@ replay it on the right part — a function call's or a text's):
   count at all (Vertex's ``{"trafficType": …}``) yields no ``Usage``;
 * an ``error`` object (``{"error": {"code", "message", "status"}}``: an HTTP error body read
   as a JSON document or array element, or a ``data:`` line) → ``ProviderError(message,
-  type=status, code=str(code))``;
+  type=status, code=str(code))``. A pretty-printed error body served as
+  ``text/event-stream`` (HTTP 404 for an unknown model) is not SSE: read as SSE it
+  dispatches no event at all, so it reaches this dialect only when the body is read as one
+  JSON document (``format="json"``);
 * an SSE event whose type is not ``message`` → ``ProviderError`` when its data is an error
   object, else ``Other(kind=<event type>, raw=<data>)``; an SSE comment → ``KeepAlive``
   (``wants_comments`` is set: Gemini sends none, a proxy may); a ``retry`` field →
@@ -65,9 +68,9 @@ and ``Done(clean=True)`` is appended when at least one candidate was seen, every
 got a ``finishReason`` (or the prompt was blocked), and no error was reported; else
 ``Done(clean=False)``.
 
-Not mapped (kept in ``raw`` of an ``Other``): Vertex's streamed function-call arguments
-(``functionCall`` with ``partialArgs``/``willContinue``), which cannot be told apart from a
-whole call without guessing.
+Not mapped (kept in the ``raw`` of an ``Other(kind="functionCall")``): Vertex's streamed
+function-call arguments (``functionCall`` with ``partialArgs``/``willContinue``), which are
+not whole calls; no capture of them exists to check a reassembly against.
 
 A chunk of the wrong shape (not an object, ``candidates`` not a list, a count that is not an
 integer, …) raises ``MalformedPayload`` at the record's offset.
