@@ -125,6 +125,7 @@ def _slot_setters() -> tuple[Callable[[TextDelta, Any], None], ...] | None:
 
 
 _SETTERS = _slot_setters()
+_new = object.__new__
 
 
 def _text_delta(text: str, raw: Any) -> TextDelta:
@@ -173,7 +174,15 @@ class OllamaDialect(Dialect[JSONRecord]):
         ):
             content = message.get("content")
             if type(content) is str and content:
-                out.append(_text_delta(content, value))
+                if _SETTERS is None:
+                    out.append(TextDelta(text=content, raw=value))
+                else:  # _text_delta(), inlined
+                    set_text, set_choice, set_raw = _SETTERS
+                    event: TextDelta = _new(TextDelta)
+                    set_text(event, content)
+                    set_choice(event, 0)
+                    set_raw(event, value)
+                    out.append(event)
                 return
         if type(value) is not dict:
             raise malformed(

@@ -116,7 +116,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
             pending.clear()
         else:
             lines = data[:last].split(b"\n")
-        self._lines(lines, out)
+        self._lines(lines, out, b"\r" in data or b"\r" in lines[0])
         last += 1
         if last < len(data):
             self._check_size(len(data) - last)
@@ -126,7 +126,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         if self._pending:
             line = bytes(self._pending)
             self._pending.clear()
-            self._lines([line], out)
+            self._lines([line], out, True)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -139,8 +139,9 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                 limit=self.max_line_size,
             )
 
-    def _lines(self, lines: list[bytes], out: list[JSONRecord]) -> None:
-        """Decode complete lines (the hot path: one C-level JSON scan per line)."""
+    def _lines(self, lines: list[bytes], out: list[JSONRecord], cr: bool) -> None:
+        """Decode complete lines (the hot path: one C-level JSON scan per line); *cr* says
+        whether a line may end in ``\\r`` (when none can, the per-line check is skipped)."""
         scan = _scan_once
         setters = _SETTERS
         if setters is not None:
@@ -157,7 +158,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                 self._offset, self._line = offset, lineno
                 self._check_size(size)
             lineno += 1
-            raw = line[:-1] if line.endswith(b"\r") else line
+            raw = line[:-1] if cr and line.endswith(b"\r") else line
             try:
                 text = raw.decode()
                 value, end = scan(text, 0)
