@@ -120,3 +120,40 @@ def growth(run: Callable[[int], object], n: int) -> float:
         return min(times)
 
     return best(4 * n) / best(n)
+
+
+@st.composite
+def mutations(draw: st.DrawFn, data: bytes) -> bytes:
+    """*data* with a few bytes inserted, deleted or replaced, or cut short."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["insert", "delete", "replace", "truncate"]))
+        i = draw(st.integers(0, len(out)))
+        if op == "insert":
+            out[i:i] = draw(st.binary(min_size=1, max_size=3) | st.sampled_from(PUNCTUATION))
+        elif op == "delete":
+            del out[i : i + draw(st.integers(1, 8))]
+        elif op == "replace" and i < len(out):
+            out[i] = draw(st.sampled_from(list(b'[]{}":,\\\n\r x0\xff')))
+        else:
+            del out[i:]
+    return bytes(out)
+
+
+PUNCTUATION = [b"[", b"]", b"{", b"}", b'"', b",", b":", b"\\", b"\n", b"\r\n", b"null", b"1"]
+
+
+def outcome_of(factory: Callable[[], Any], pieces: list[bytes]) -> tuple[str, object]:
+    """``("ok", items)`` or ``(error type name, offset)`` — any other exception propagates."""
+    from sseparse.errors import ParseError
+
+    d = factory()
+    items: list[Any] = []
+    try:
+        for piece in pieces:
+            items += d.feed(piece)
+        items += d.close()
+        items += d.close()
+    except ParseError as exc:
+        return (type(exc).__name__, exc.offset)
+    return ("ok", items)

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sseparse.accumulate import Accumulator
 from sseparse.dialects import dialect_class
@@ -30,6 +32,7 @@ from sseparse.events import (
 from sseparse.parser import StreamParser
 
 from . import captures
+from ._jsonhelp import cuts, mutations, outcome_of
 from .chunking import check_all_fragmentations
 
 
@@ -500,3 +503,25 @@ def test_v1_malformed(line: bytes) -> None:
     outcome = check_all_fragmentations(lambda: StreamParser("cohere-v1"), head + line + b"\n")
     assert outcome.error == (MalformedPayload, len(head))
     assert outcome.items == [TextDelta(text="ok")]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "name"),
+    [("cohere", "cohere-v2-tool-plan-tool-call.sse"), ("cohere-v1", "cohere-v1-citations.ndjson")],
+)
+@given(data=st.data())
+def test_mutated_streams_give_events_or_parse_errors(
+    dialect: str, name: str, data: st.DataObject
+) -> None:
+    stream = data.draw(mutations(captures.read(name)))
+    pieces = data.draw(cuts(stream))
+
+    def factory() -> StreamParser:
+        return StreamParser(dialect)
+
+    whole = outcome_of(factory, [stream])
+    assert outcome_of(factory, pieces) == whole
+    if whole[0] == "ok":
+        events = whole[1]
+        assert isinstance(events, list)
+        assert sum(type(e) is Done for e in events) == 1

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sseparse.accumulate import Accumulator
 from sseparse.dialects import dialect_class, ollama
@@ -29,6 +31,7 @@ from sseparse.events import (
 from sseparse.parser import StreamParser
 
 from . import captures
+from ._jsonhelp import cuts, mutations, outcome_of
 from .chunking import check_all_fragmentations
 
 
@@ -297,3 +300,16 @@ def test_fast_built_text_delta_is_an_ordinary_event() -> None:
     assert (fast.text, fast.choice, fast.raw) == ("x", 0, raw)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.text = "y"  # type: ignore[misc]
+
+
+@given(st.data())
+def test_mutated_streams_give_events_or_parse_errors(data: st.DataObject) -> None:
+    base = captures.read("ollama-chat-text.ndjson")
+    stream = data.draw(mutations(base))
+    pieces = data.draw(cuts(stream))
+    whole = outcome_of(parser, [stream])
+    assert outcome_of(parser, pieces) == whole
+    if whole[0] == "ok":
+        events = whole[1]
+        assert isinstance(events, list)
+        assert sum(type(e) is Done for e in events) == 1
