@@ -3,18 +3,46 @@
 It implements the same decoder protocol as the framing decoders (``feed``/``close``/
 ``receive_data``/``next_event``), so errors keep their causal order: events decoded before a
 fault are returned first, then the fault is raised, and it stays raised.
+
+Theory of operation of the fused SSE path. The generic path hands every fragment to the
+framing decoder and every record to the dialect. For SSE dialects that offer
+``on_message(data, offset, out)`` (the handler of a plain ``message`` event), most of a
+typical stream is blocks of exactly one line, ``data: <payload>``, each followed by
+``\n\n``; building an ``SSEEvent`` for each costs as much as the dialect's own work. So the
+parser cuts such blocks itself and calls ``on_message`` directly, and gives everything else
+to the ``SSEDecoder``, which then decides exactly as it would have:
+
+* Any ``\n\n`` in the bytes is a blank line (the first LF ends a line, the second is an empty
+  line), so the decoder is in its initial state after it: no pending line, no data, no event
+  type. Cutting the stream there and feeding the decoder whole blocks changes nothing it
+  decides (only its offsets, which are shifted back to stream offsets).
+* A block is taken on the fused path only if it starts with ``data: ``, holds no CR or LF and
+  is not longer than ``max_event_size``: the decoder would have made one ``message`` event of
+  it, its data the payload decoded as UTF-8 with replacement, at the block's offset.
+* The unfinished end of the input is held only while it is part of one line without CR: no
+  record can be complete in it. Otherwise (a line end, a CR, past the size limit) the decoder
+  takes it, and every byte after it up to the next ``\n\n``, as soon as it arrives — so
+  comments, ``retry`` and CR-only streams are decided as early as on the generic path.
+* The start of the stream (up to the first ``\n\n``) always goes to the decoder, which strips
+  a byte-order mark there.
+
+Tests run every capture and generated streams through both paths at every fragmentation and
+require identical events and errors.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from ._protocol import BytesLike, Decoder
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
-from .errors import ParseError
+from .errors import LimitExceeded, ParseError, UsageError
 from .events import Event
 from .framing import decoder_class
+from .framing.sse import DEFAULT_MAX_EVENT_SIZE
 
 __all__ = ["StreamParser"]
 
@@ -43,7 +71,24 @@ class StreamParser(Decoder[Event]):
     Raises ``UsageError`` for an unknown dialect or format or a bad option.
     """
 
-    __slots__ = ("_dialect", "_framing", "dialect_name", "format")
+    __slots__ = (
+        "_dialect",
+        "_fed",
+        "_framing",
+        "_fused",
+        "_hold",
+        "_lf",
+        "_on_message",
+        "_pos",
+        "_shift",
+        "_slow",
+        "_tail",
+        "dialect_name",
+        "format",
+    )
+
+    # Tests switch this off in a subclass to compare the fused path with the generic one.
+    _allow_fused = True
 
     def __init__(self, dialect: str = "openai", *, format: str | None = None, **options: Any):
         super().__init__()
@@ -57,9 +102,22 @@ class StreamParser(Decoder[Event]):
         try:
             self._framing: Decoder[Any] = decoder_class(self.format)(**options)
         except TypeError as exc:
-            from .errors import UsageError
-
             raise UsageError(f"bad option for the {self.format} decoder: {exc}") from None
+        on_message: Callable[[str, int, list[Event]], None] | None = getattr(
+            self._dialect, "on_message", None
+        )
+        self._fused = self._allow_fused and self.format == "sse" and on_message is not None
+        if self._fused:
+            assert on_message is not None
+            self._on_message = on_message
+            # Checked by the decoder's constructor.
+            self._hold: int = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
+            self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
+            self._pos = 0  # stream offset of the next byte not given to the decoder or held
+            self._slow = True  # the decoder takes the bytes up to the next blank line
+            self._lf = False  # slow mode: the last byte given to the decoder was an LF
+            self._fed = 0  # bytes given to the decoder so far
+            self._shift = 0  # stream offset minus decoder offset, for the current segment
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
         on_record = self._dialect.on_record
@@ -77,13 +135,118 @@ class StreamParser(Decoder[Event]):
             ) from exc
 
     def _decode(self, data: BytesLike, out: list[Event]) -> None:
+        if self._fused:
+            self._decode_fused(data, out)
+            return
         records: list[Any] = []
         try:
             self._framing._decode_into(data, records)
         finally:
             self._apply(records, out)
 
+    # -- the fused SSE path (see the module doc) --------------------------------------------
+
+    def _to_decoder(self, data: bytes, out: list[Event]) -> None:
+        """Give *data* (the next bytes of the stream) to the SSE decoder; apply its records
+        with their offsets moved back to stream offsets."""
+        records: list[Any] = []
+        shift = self._shift
+        try:
+            self._framing._decode_into(data, records)
+        except LimitExceeded as exc:
+            if not shift:
+                raise
+            raise LimitExceeded(exc.reason, offset=exc.offset + shift, limit=exc.limit) from None
+        finally:
+            self._fed += len(data)
+            self._pos += len(data)
+            if shift and records:
+                records = [dataclasses.replace(r, offset=r.offset + shift) for r in records]
+            self._apply(records, out)
+
+    def _decode_fused(self, data: BytesLike, out: list[Event]) -> None:
+        if type(data) is not bytes:
+            data = bytes(data)  # a bytearray or memoryview (checked by _decode_into)
+        if not data:
+            return
+        if self._slow:
+            # The decoder takes everything up to and including the next blank line "\n\n".
+            if self._lf and data[0] == 0x0A:
+                end = 1
+            else:
+                end = data.find(b"\n\n")
+                if end < 0:
+                    self._to_decoder(data, out)
+                    self._lf = data[-1] == 0x0A
+                    return
+                end += 2
+            self._to_decoder(data[:end], out)
+            self._slow = False
+            data = data[end:]
+            if not data:
+                return
+        tail = self._tail
+        if tail:
+            if b"\n" not in data:
+                # Still inside one line: keep it unless it holds a CR or gets too long.
+                if len(tail) + len(data) <= self._hold and b"\r" not in data:
+                    tail += data
+                    return
+                data = bytes(tail) + data
+                tail.clear()
+                self._to_slow(data, out)
+                return
+            data = bytes(tail) + data
+            tail.clear()
+        blocks = data.split(b"\n\n")
+        rest = blocks.pop()
+        pos = self._pos
+        hold = self._hold
+        on_message = self._on_message
+        for block in blocks:
+            if (
+                block[:6] == b"data: "
+                and b"\n" not in block
+                and b"\r" not in block
+                and len(block) <= hold
+            ):
+                try:
+                    on_message(block[6:].decode("utf-8", "replace"), pos, out)
+                except ParseError:
+                    raise
+                except _SHAPE_ERRORS as exc:
+                    raise malformed(
+                        f"unexpected payload shape ({type(exc).__name__}: {exc})",
+                        offset=pos,
+                        payload=block[6:].decode("utf-8", "replace"),
+                    ) from exc
+                pos += len(block) + 2
+            else:
+                self._pos = pos
+                self._shift = pos - self._fed
+                self._to_decoder(block + b"\n\n", out)
+                pos = self._pos
+        self._pos = pos
+        if rest:
+            if len(rest) <= hold and b"\n" not in rest and b"\r" not in rest:
+                tail += rest
+            else:
+                self._to_slow(rest, out)
+
+    def _to_slow(self, data: bytes, out: list[Event]) -> None:
+        """Start a slow segment at the current position with *data* (no blank line in it)."""
+        self._slow = True
+        self._shift = self._pos - self._fed
+        self._to_decoder(data, out)
+        self._lf = data[-1] == 0x0A
+
     def _finish(self, out: list[Event]) -> None:
+        if self._fused and self._tail:
+            # A held line is an unfinished event: the decoder would discard it too. It still
+            # gets the bytes, so that what it reports about the end (discarded_bytes) holds.
+            tail = bytes(self._tail)
+            self._tail.clear()
+            self._to_slow(tail, out)
         records: list[Any] = []
         try:
             self._framing._finish_into(records)

@@ -222,33 +222,35 @@ class OpenAIChatDialect(Dialect[SSERecord]):
 
     def on_record(self, record: SSERecord, out: list[Event]) -> None:
         if type(record) is SSEEvent:
-            data = record.data
             if record.type == "message":
-                if data == "[DONE]":
-                    self._on_done(data, out)
-                    return
-                try:
-                    chunk = _loads(data)
-                except (ValueError, RecursionError) as exc:
-                    raise malformed(
-                        f"payload is not valid JSON ({exc})", offset=record.offset, payload=data
-                    ) from None
-                if type(chunk) is not _dict:
-                    raise malformed(
-                        "payload is not a JSON object", offset=record.offset, payload=data
-                    )
-                try:
-                    self.on_chunk(chunk, out)
-                except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
-                    raise malformed(
-                        f"unexpected chunk shape ({exc})", offset=record.offset, payload=data
-                    ) from None
-                return
-            self._on_typed_event(record, out)
+                self.on_message(record.data, record.offset, out)
+            else:
+                self._on_typed_event(record, out)
         elif type(record) is SSEComment:
             out.append(KeepAlive(raw=record))
         else:  # SSERetry, or a record kind this dialect does not know
             out.append(Other(kind=type(record).__name__, raw=record))
+
+    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
+        """Handle the data of a plain ``message`` event at stream *offset* (``StreamParser``
+        calls this directly on its fused SSE path); raise ``MalformedPayload`` for a bad one."""
+        if data == "[DONE]":
+            self._on_done(data, out)
+            return
+        try:
+            chunk = _loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise malformed(
+                f"payload is not valid JSON ({exc})", offset=offset, payload=data
+            ) from None
+        if type(chunk) is not _dict:
+            raise malformed("payload is not a JSON object", offset=offset, payload=data)
+        try:
+            self.on_chunk(chunk, out)
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
+            raise malformed(
+                f"unexpected chunk shape ({exc})", offset=offset, payload=data
+            ) from None
 
     def _on_typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""

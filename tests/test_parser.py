@@ -1,0 +1,161 @@
+"""StreamParser: options, the decoder protocol over a dialect, and the fused SSE path giving
+exactly the generic path's events and errors."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sseparse import StreamParser
+from sseparse.errors import LimitExceeded, MalformedPayload, UsageError
+from sseparse.events import Done, KeepAlive, Other, StreamStart, TextDelta
+
+from .captures import captures, read
+from .chunking import check_all_fragmentations, random_partition, run_feed, run_pull
+
+
+class GenericParser(StreamParser):
+    """The same parser without the fused SSE path: every byte through SSEDecoder."""
+
+    _allow_fused = False
+
+
+def test_fused_path_is_used_for_openai_and_not_forced_elsewhere() -> None:
+    assert StreamParser("openai")._fused
+    assert StreamParser("mistral")._fused
+    assert not GenericParser("openai")._fused
+    assert not StreamParser("openai", format="jsonlines")._fused
+
+
+def test_unknown_dialect_format_and_bad_option() -> None:
+    with pytest.raises(UsageError):
+        StreamParser("nope")
+    with pytest.raises(UsageError):
+        StreamParser("openai", format="nope")
+    with pytest.raises(UsageError):
+        StreamParser("openai", frobnicate=1)
+    with pytest.raises(UsageError):
+        StreamParser("openai", max_event_size=0)
+
+
+def test_comments_option_overrides_the_dialect_wish() -> None:
+    data = b": ping\n\ndata: [DONE]\n\n"
+    assert StreamParser("openai").feed(data) == [KeepAlive(), Done()]
+    assert StreamParser("openai", comments=False).feed(data) == [Done()]
+
+
+def test_events_before_a_bad_payload_are_returned_first() -> None:
+    good = b'data: {"id":"a","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n'
+    for cls in (StreamParser, GenericParser):
+        parser = cls("openai")
+        events = parser.feed(good + b"data: {oops\n\n" + good)
+        assert events == [StreamStart(id="a", provider="openai"), TextDelta(text="hi")]
+        with pytest.raises(MalformedPayload) as info:
+            parser.feed(b"")
+        assert info.value.offset == len(good)
+        with pytest.raises(MalformedPayload):  # sticky
+            parser.close()
+
+
+def test_limit_offsets_on_the_fused_path() -> None:
+    small = b'data: {"choices":[]}\n\n'
+    big = b"data: " + b"x" * 100 + b"\n\n"
+    for cls in (StreamParser, GenericParser):
+        outcome = check_all_fragmentations(
+            lambda c=cls: c("openai", max_event_size=64), small * 3 + big
+        )
+        assert outcome.error == (LimitExceeded, 3 * len(small))
+
+
+def test_bom_and_cr_only_streams() -> None:
+    chunk = json.dumps({"id": "i", "choices": [{"index": 0, "delta": {"content": "é"}}]})
+    for data in (
+        b"\xef\xbb\xbfdata: " + chunk.encode() + b"\n\ndata: [DONE]\n\n",
+        b"data: " + chunk.encode() + b"\r\rdata: [DONE]\r\r",
+        b"data: " + chunk.encode() + b"\r\n\r\ndata: [DONE]\r\n\r\n",
+    ):
+        for cls in (StreamParser, GenericParser):
+            outcome = check_all_fragmentations(lambda c=cls: c("openai"), data)
+            assert outcome.items == [
+                StreamStart(id="i", provider="openai"),
+                TextDelta(text="é"),
+                Done(),
+            ]
+
+
+def test_a_mid_stream_bom_is_not_stripped() -> None:
+    data = b"data: [DONE]\n\n\xef\xbb\xbfdata: [DONE]\n\n"
+    # The second line's field name is "\ufeffdata": ignored, so there is one Done only.
+    assert StreamParser("openai").feed(data) == [Done()]
+    assert GenericParser("openai").feed(data) == [Done()]
+
+
+@pytest.mark.parametrize("entry", captures(fmt="sse"), ids=lambda e: e["file"])
+def test_fused_equals_generic_on_every_sse_capture(entry: dict[str, Any]) -> None:
+    # The openai dialect on every SSE capture, whatever its API: CRLF (Gemini), event: lines
+    # (Anthropic, Cohere), comments, errors — the fused path must decide exactly the same.
+    data = read(entry["file"])
+    chunks = random_partition(data, random.Random(len(data)))
+    for parts in ([data], chunks, [data[i : i + 61] for i in range(0, len(data), 61)]):
+        fused, _ = run_feed(lambda: StreamParser("openai"), parts)
+        generic, _ = run_feed(lambda: GenericParser("openai"), parts)
+        assert fused == generic
+
+
+PIECES = [
+    b"data: ",
+    b"data:",
+    b"data: [DONE]",
+    b'{"id":"x","choices":[{"index":0,"delta":{"content":"a\xc3\xa9"}}]}',
+    b'{"choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"id":"t","function":'
+    b'{"name":"f","arguments":"{}"}}]},"finish_reason":"stop"}]}',
+    b'{"choices":[],"usage":{"prompt_tokens":1}}',
+    b'{"error":{"message":"m"}}',
+    b"[1]",
+    b"{bad",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b": comment",
+    b"event: error",
+    b"event: other",
+    b"id: 7",
+    b"retry: 15",
+    b"\n",
+    b"\n\n",
+    b"\r",
+    b"\r\n",
+    b"\n\n\n",
+    b" ",
+]
+
+
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=40),
+    st.integers(0, 2**32),
+    st.sampled_from([16, 64, 1 << 20]),
+)
+def test_fused_equals_generic_on_generated_streams(
+    pieces: list[bytes], seed: int, limit: int
+) -> None:
+    data = b"".join(pieces)
+    chunks = random_partition(data, random.Random(seed))
+    for parts in ([data], chunks):
+        fused, fused_counts = run_feed(lambda: StreamParser("openai", max_event_size=limit), parts)
+        generic, generic_counts = run_feed(
+            lambda: GenericParser("openai", max_event_size=limit), parts
+        )
+        assert fused == generic
+        if generic.error is None:
+            assert fused_counts == generic_counts  # the same latency, fragment by fragment
+    pulled = run_pull(lambda: StreamParser("openai", max_event_size=limit), chunks)
+    assert pulled == generic
+
+
+def test_other_records_and_retry_through_the_parser() -> None:
+    data = b"retry: 5\nevent: ping\ndata: {}\n\n"
+    assert StreamParser("openai").feed(data) == [Other(kind="SSERetry"), Other(kind="ping")]
