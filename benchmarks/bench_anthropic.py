@@ -26,6 +26,7 @@ Run ``python -m benchmarks.bench_anthropic`` (or through the ``python -m benchma
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -285,7 +286,7 @@ def main() -> str:
     data = corpus()
     expected = data.count(b"\n\n")
     parts = [
-        "## Anthropic SSE",
+        "## Anthropic pipeline",
         "",
         f"Generated Anthropic Messages SSE corpus: {len(data) / 1e6:.1f} MB, {expected} events "
         "(text deltas, then a tool call's input_json_delta fragments). Median of 7 runs. "
@@ -319,6 +320,12 @@ def main() -> str:
             )
     parts.append(_breakdown(data))
     parts.append(verdict)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    parts.append("")
+    parts.append(
+        f"Measured with a 1-minute load average of {load:.1f} on {os.cpu_count()} CPUs "
+        "(wall-clock medians; other processes shift every row, compare ratios within a table)."
+    )
     parts.append("")
     return "\n".join(parts)
 

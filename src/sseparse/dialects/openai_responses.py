@@ -136,6 +136,8 @@ _CLIENT_BUILTINS = frozenset(
 )
 _ARGUMENT_FIELDS = ("action", "code", "queries", "input", "operation")
 
+_loads = json.loads
+
 Handler = Callable[[dict[str, Any], list[Event]], None]
 
 
@@ -249,9 +251,22 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
         if type(record) is SSEEvent:
             data = record.data
-            if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
-                return
-            value = load_json(data, offset=record.offset)
+            try:
+                value = _loads(data)
+            except (ValueError, RecursionError):
+                if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
+                    return
+                load_json(data, offset=record.offset)  # raises MalformedPayload
+                raise  # pragma: no cover - load_json raised already
+            # Fast path for the bulk of a stream: a well-formed text delta.
+            try:
+                if value["type"] == "response.output_text.delta":
+                    text = value["delta"]
+                    if type(text) is str and text:
+                        out.append(TextDelta(text=text, raw=value))
+                        return
+            except (KeyError, TypeError, IndexError):
+                pass
             if type(value) is not dict:
                 raise malformed(
                     "event data is not a JSON object", offset=record.offset, payload=data
