@@ -391,8 +391,9 @@ def test_unknown_types_comments_retry_and_done_sentinel() -> None:
 
 
 def test_text_in_block_start_is_not_lost() -> None:
-    events = run(start(), block(0, type="text", text="Prefilled"), stop(0))
-    assert TextDelta(text="Prefilled") in events
+    cite = {"type": "char_location", "cited_text": "P"}
+    events = run(start(), block(0, type="text", text="Prefilled", citations=[cite]), stop(0))
+    assert events[1:3] == [TextDelta(text="Prefilled"), Citation(value=cite)]
 
 
 def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
@@ -432,6 +433,7 @@ def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
         '{"type": "message_delta", "delta": {}, "usage": {"output_tokens": "9"}}',
         '{"type": "message_delta", "delta": {}, "usage": [1]}',
         '{"type": "content_block_stop", "index": {}}',
+        '{"type": "content_block_start", "index": 0, "content_block": {"type": "text", "citations": {"a": 1}}}',
     ],
 )
 def test_ill_shaped_payloads_raise_malformed_payload_at_the_record(payload: str) -> None:

@@ -309,7 +309,11 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             text = block.get("text")
             if text:
                 out.append(TextDelta(text=_str(text), raw=value))
-            out.extend(Citation(value=c, raw=value) for c in block.get("citations") or ())
+            citations = block.get("citations")
+            if citations:
+                if type(citations) is not list:
+                    raise TypeError("text block 'citations' is not a list")
+                out.extend(Citation(value=c, raw=value) for c in citations)
         elif btype == "thinking":
             text = block.get("thinking")
             if text:
