@@ -21,13 +21,15 @@ linear, botocore re-slices its buffer after every message (quadratic).
 
 from __future__ import annotations
 
+import gc
 import json
 import random
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks._harness import compare, fragments, measure, table
+from benchmarks._harness import Row, fragments, table
 from sseparse.encode import encode_event_stream
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
@@ -100,6 +102,35 @@ def corpus(size: int = TARGET_SIZE, seed: int = 1) -> bytes:
     usage = {"inputTokens": 577, "outputTokens": 91000, "totalTokens": 91577}
     frames.append(_frame(rng, "metadata", {"usage": usage, "metrics": {"latencyMs": 2233}}))
     return b"".join(frames)
+
+
+# --- timing ---------------------------------------------------------------------------------
+#
+# The harness's measure() times each candidate's runs back to back in wall-clock time; on a
+# shared machine (other processes on the same two cores) that mostly measures the
+# neighbours. Here the candidates run in interleaved rounds (each round runs every candidate
+# once, so all see the same conditions) and each is timed in CPU time (time.process_time);
+# the best round is kept, the least disturbed estimate. Rows and tables are the harness's.
+
+
+def compare(
+    candidates: list[tuple[str, Callable[[], object]]],
+    *,
+    nbytes: int,
+    baseline: str,
+    rounds: int = 7,
+) -> list[Row]:
+    """Best CPU time of each candidate over *rounds* interleaved rounds (after a warm-up)."""
+    for _, fn in candidates:
+        fn()
+    best = {name: float("inf") for name, _ in candidates}
+    for _ in range(rounds):
+        for name, fn in candidates:
+            gc.collect()
+            start = time.process_time()
+            fn()
+            best[name] = min(best[name], time.process_time() - start)
+    return [Row(n, s, nbytes / s / 1e6, s / best[baseline]) for n, s in best.items()]
 
 
 # --- candidates --------------------------------------------------------------------------------
@@ -179,34 +210,60 @@ def main() -> str:
     run_boto3 = boto3_runner()
     assert run_botocore(fragments(data, 65536)) == frames == run_boto3(fragments(data, 65536))
     out = [
+        "## AWS event-stream",
+        "",
         f"Corpus: one Bedrock ConverseStream response, {len(data) / 1e6:.2f} MB, {frames} "
         "messages (texts from the recorded captures, a tool call every tenth block, "
-        "Bedrock's `p` padding). Median of 7 runs; the last column is time relative to "
-        "botocore's `EventStreamBuffer` (lower is faster).",
+        "Bedrock's `p` padding). Best CPU time of 7 interleaved rounds (the machine is "
+        "shared; see the comment in the file); the last column is time relative to botocore's "
+        "`EventStreamBuffer` (lower is faster). Target: at least 3x botocore's "
+        "`EventStreamBuffer` at 1460 bytes, linear growth when whole.",
         "",
     ]
     base = "botocore EventStreamBuffer"
+    speedup: dict[int, float] = {}
     for size in (64, 1460, 65536):
         chunks = fragments(data, size)
         rows = compare(_candidates(chunks, run_boto3), nbytes=len(data), baseline=base)
-        out.append(table(f"{size}-byte fragments", rows, baseline=base))
+        speedup[size] = 1 / rows[0].ratio
+        # The harness's table says "median ms"; these are best CPU times (see compare()).
+        out.append(
+            table(f"{size}-byte fragments", rows, baseline=base).replace("median ms", "best CPU ms")
+        )
     # Whole stream in one buffer: a size sweep (botocore is too slow for 3 MB at once).
-    out.append("### Whole stream in one buffer (time in ms; growth when the size doubles)\n")
+    out.append(
+        "### Whole stream in one buffer (best CPU ms of 3 rounds; growth when the size doubles)\n"
+    )
     out.append(
         "| size | EventStreamDecoder | StreamParser | botocore EventStreamBuffer | boto3 full parse |"
     )
     out.append("|---:|---:|---:|---:|---:|")
     previous: list[float] | None = None
+    first: list[float] | None = None
     for size in (250_000, 500_000, 1_000_000, 2_000_000):
         whole = [corpus(size)]
-        secs = [measure(fn, repeat=3) for _, fn in _candidates(whole, run_boto3)]
+        rows = compare(_candidates(whole, run_boto3), nbytes=len(whole[0]), baseline=base, rounds=3)
+        secs = [r.seconds for r in rows]
         cells = []
         for i, s in enumerate(secs):
             growth = f" (x{s / previous[i]:.1f})" if previous else ""
             cells.append(f"{s * 1e3:.1f}{growth}")
         out.append(f"| {len(whole[0]) / 1e6:.2f} MB | " + " | ".join(cells) + " |")
+        first = first or secs
         previous = secs
-    out.append("")
+    assert previous is not None and first is not None
+    factors = [last / start for last, start in zip(previous, first, strict=True)]
+    out += [
+        "",
+        f"Summary: `EventStreamDecoder` is {speedup[1460]:.1f}x as fast as botocore's "
+        f"`EventStreamBuffer` at 1460-byte fragments ({speedup[64]:.1f}x at 64, "
+        f"{speedup[65536]:.1f}x at 65536). Handed the whole stream at once, 8x the bytes cost "
+        f"{factors[0]:.1f}x the time for `EventStreamDecoder`, {factors[1]:.1f}x for "
+        f"`StreamParser`, {factors[2]:.1f}x for botocore's `EventStreamBuffer` and "
+        f"{factors[3]:.1f}x for the boto3 parse path (linear would be 8x; botocore re-slices "
+        "its whole remaining buffer after every message).",
+        "",
+    ]
     return "\n".join(out)
 
 
