@@ -4,7 +4,8 @@ one record per element, each yielded the moment its last byte arrives.
 Theory of operation: the decoder is a small state machine over the array's punctuation
 (``[``, then elements separated by ``,``, then ``]``) and, inside an element, a scanner that
 only tracks where the element ends. It never parses twice: the scanner finds the element's
-boundaries, then ``json.loads`` parses the element once.
+boundaries, then the C scanner behind ``json.loads`` parses the element once (``json.loads``
+itself only when that fails, for its error message).
 
 The scanner never loops over bytes in Python. Between elements it jumps to the next
 non-whitespace byte with a compiled regex. Inside an object or array element one regex,
