@@ -6,11 +6,21 @@ Both APIs send ``application/vnd.amazon.eventstream`` messages (``EventStreamMes
 * ``event`` -- ``:event-type`` names the member of the API's stream union and the payload is
   its JSON (plus a random-length ``"p"`` padding field, ignored);
 * ``exception`` -- ``:exception-type`` (``throttlingException``, ``modelStreamErrorException``,
-  ``validationException``, …) and a JSON payload ``{"message": …}`` → ``ProviderError``;
-* ``error`` -- ``:error-code`` / ``:error-message`` headers → ``ProviderError``.
+  ``validationException``, …) and a JSON payload ``{"message": …}`` →
+  ``ProviderError(message, type=<exception type>)``; the message is the payload's
+  ``message`` (or ``Message``), else the payload's text when it is not JSON, else the type;
+* ``error`` -- ``:error-code`` / ``:error-message`` headers →
+  ``ProviderError(message=<error message>, type=<code>, code=<code>)``;
+* anything else (an unknown or non-string ``:message-type``) → ``Other(kind=
+  "message-type:<word>")`` with the whole ``EventStreamMessage`` as ``raw``. A message with
+  no ``:message-type`` is an event, as botocore reads it.
 
-A stream that carried an exception or error, or that ended before its end marker, ends with
-``Done(clean=False)``.
+A ConverseStream that carried an exception or error, or that ended before ``messageStop``,
+ends with ``Done(clean=False)``.
+
+Errors: a payload that is not a JSON object, or whose fields have the wrong types (a
+``contentBlockDelta`` without ``delta``, a non-string ``text``, a ``messageStop`` without a
+``stopReason`` string, …), raises ``MalformedPayload`` at the message's offset.
 
 ConverseStream (``BedrockConverseDialect``, names ``bedrock`` and ``bedrock-converse``):
 
@@ -58,7 +68,8 @@ for Claude that is an Anthropic Messages event, handed to ``AnthropicDialect``. 
 only when the Anthropic events carried none (it stays in that event's ``raw`` either way);
 it is emitted before the events of the object that carries it. ``StreamStart.provider`` is
 ``"bedrock"``. ``Done`` follows the Anthropic dialect (``Done(clean=True)`` at
-``message_stop``, else ``Done(clean=False)`` at end of input). Other event types become
+``message_stop``, else ``Done(clean=False)`` at end of input; an exception after
+``message_stop`` is reported after that ``Done``). Other event types become
 ``Other``; a ``chunk`` whose ``bytes`` is not base64 of a JSON object is ``MalformedPayload``.
 """
 
