@@ -378,3 +378,13 @@ def test_one_big_frame_in_small_pieces_grows_linearly() -> None:
 
     ratio = _best(lambda: run(4_000_000), 3) / _best(lambda: run(2_000_000), 3)
     assert ratio < 3.0, ratio
+
+
+def test_decoded_messages_are_ordinary_instances() -> None:
+    """The decoder builds messages without calling __init__ (it sets the slots as __init__
+    does); they must be indistinguishable from constructed ones, and stay so."""
+    assert not hasattr(EventStreamMessage, "__post_init__")
+    [m] = EventStreamDecoder().feed(frame(BEDROCK_HEADERS, b"{}"))
+    built = EventStreamMessage(headers=m.headers, payload=m.payload, offset=m.offset)
+    assert m == built and repr(m) == repr(built) and hash(m) == hash(built)
+    assert type(m) is EventStreamMessage and m.offset == 0
