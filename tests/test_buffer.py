@@ -117,13 +117,13 @@ def test_compaction_keeps_content() -> None:
 
 def _poll_bytewise(total: int) -> float:
     buf = ReceiveBuffer()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(total):
         buf.append(b"x")
         buf.find(b"\r\n")
     buf.append(b"\r\n")
     assert buf.find(b"\r\n") == total
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def test_polling_one_byte_at_a_time_is_linear() -> None:

@@ -27,10 +27,10 @@ def _bytewise_seconds(stream: bytes) -> float:
     decoder = SSEDecoder()
     feed = decoder.feed
     out = []
-    start = time.perf_counter()
+    start = time.process_time()
     for piece in pieces:
         out += feed(piece)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(out) == 1 and len(out[0].data) > len(stream) // 2 - 100
     return elapsed
 

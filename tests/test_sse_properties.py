@@ -119,7 +119,9 @@ _names = st.sampled_from(
 )
 _values = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=12),
-    st.sampled_from(["", " ", "  x", "5", "007", "-1", "+5", " 9", "1_000", "\u0663", "\0"]),
+    st.sampled_from(
+        ["", " ", "  x", "5", "007", "-1", "+5", " 9", "1_000", "\u0663", "\0", "a\0b", "x"]
+    ),
 )
 _ends = st.sampled_from(["\n", "\r", "\r\n"])
 
@@ -180,6 +182,10 @@ def _with_offsets(records: list[Any]) -> list[tuple[Any, int]]:
 @example(b"data: a\r\n\r", {"comments": False, "last_event_id": ""})
 @example(b"\xef\xbb\xbf\xef\xbb\xbfdata: x\n\n", {"comments": True, "last_event_id": ""})
 @example(b"id: 1\n\r\n:c\rdata\r\r", {"comments": True, "last_event_id": "start"})
+@example(b":\ndata:\n\n", {"comments": False, "last_event_id": ""})
+@example(b"event: a\n\ndata: x\n\n", {"comments": False, "last_event_id": ""})
+@example(b"id: 1\n\nid: a\x00\ndata: x\n\n", {"comments": False, "last_event_id": ""})
+@example(b"data: x\n\n\r\n\rdata:y\r\r\n\r\n", {"comments": False, "last_event_id": ""})
 def test_matches_the_reference_model_under_every_fragmentation(
     stream: bytes, options: dict[str, Any]
 ) -> None:

@@ -33,7 +33,9 @@ the same place; the error's offset is the first line of the event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from .._protocol import BytesLike, Decoder
 from ..errors import LimitExceeded, UsageError, quote
@@ -65,6 +67,45 @@ def _pieces(data: BytesLike) -> Iterator[bytes]:
     view = memoryview(data)
     for i in range(0, len(data), _WINDOW):
         yield bytes(view[i : i + _WINDOW])
+
+
+_Setter = Callable[[SSEEvent, Any], None]
+
+
+def _slot_setters() -> tuple[_Setter, _Setter, _Setter, _Setter] | None:
+    """The setters of ``SSEEvent``'s slots ``type``, ``data``, ``last_event_id``, ``offset``,
+    or ``None`` if it is not exactly those fields.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+    costs about as much as the rest of the work for a short event. When ``SSEEvent`` is
+    exactly these four slots (no other field, no ``__post_init__``), events are built by
+    setting the slots directly: the same object, at a fraction of the cost. Otherwise the
+    constructor is used.
+    """
+    names = ("type", "data", "last_event_id", "offset")
+    if tuple(f.name for f in dataclasses.fields(SSEEvent)) != names:
+        return None
+    if hasattr(SSEEvent, "__post_init__"):
+        return None
+    slots = vars(SSEEvent)
+    set_type, set_data, set_id, set_offset = (slots[name].__set__ for name in names)
+    return set_type, set_data, set_id, set_offset
+
+
+_SETTERS = _slot_setters()
+
+
+def _event(type: str, data: str, last_event_id: str, offset: int) -> SSEEvent:
+    """``SSEEvent(type=type, data=data, last_event_id=last_event_id, offset=offset)``."""
+    if _SETTERS is None:
+        return SSEEvent(type=type, data=data, last_event_id=last_event_id, offset=offset)
+    set_type, set_data, set_id, set_offset = _SETTERS
+    event: SSEEvent = object.__new__(SSEEvent)
+    set_type(event, type)
+    set_data(event, data)
+    set_id(event, last_event_id)
+    set_offset(event, offset)
+    return event
 
 
 def _retry_ms(value: bytes) -> int | None:
@@ -168,26 +209,48 @@ class SSEDecoder(Decoder[SSERecord]):
                 raise self._too_big(bytes(pending[:64]) + data[:64])
             pending += data
             return
+        end = (lf if lf > cr else cr) + 1  # just after the last line end
+        if (
+            cr < 0
+            and end == len(data) > 6
+            and data[-2] == 0x0A
+            and self._start == self._pos  # between events, nothing pending
+            and data.startswith(b"data:")
+            and data.count(b"\n") == 2
+            and not self._pending
+            and len(data) <= self._room
+            and _SETTERS
+        ):
+            # One event per fragment, the shape servers that flush each event produce:
+            # b"data: ...\n\n" alone.
+            raw = data[6:-2] if data[5] == 0x20 else data[5:-2]
+            out.append(_event("message", raw.decode("utf-8", "replace"), self._id, self._pos))
+            self._pos = self._start = self._pos + end
+            return
         if self._pending:
+            end += len(self._pending)
             chunk = bytes(self._pending) + data
             self._pending.clear()
         else:
             chunk = data
-        # The spec's three line ends; pick the one C-level split that is exact for this chunk.
+        if end == len(chunk):
+            region, tail = chunk, b""
+        else:
+            region, tail = chunk[:end], chunk[end:]
+        # The spec's three line ends; pick the one C-level split that is exact for this region.
         if cr < 0:
-            lines, eol = chunk.split(b"\n"), 1
+            sep = b"\n"
         elif lf < 0:
-            lines, eol = chunk.split(b"\r"), 1
-        elif chunk.count(b"\r") == chunk.count(b"\n") == chunk.count(b"\r\n"):
-            lines, eol = chunk.split(b"\r\n"), 2
+            sep = b"\r"
+        elif region.count(b"\r") == region.count(b"\n") == region.count(b"\r\n"):
+            sep = b"\r\n"
         else:
-            lines, eol = [], 0  # mixed line ends: line by line below
-        if eol and len(chunk) <= self._room:
+            sep = b""  # mixed line ends: line by line below
+        if sep and len(chunk) <= self._room:
             # No line can reach the limit (the data buffer grows by at most the bytes read).
-            tail = lines.pop()
-            self._lines(lines, eol, out)
+            self._blocks(region, sep, out)
         else:
-            tail = self._careful(chunk, out)
+            self._careful(region, out)
             if len(tail) > self._room:
                 raise self._too_big(tail[:128])
         if tail:
@@ -228,19 +291,94 @@ class SSEDecoder(Decoder[SSERecord]):
                 data = data[1:]
         return data
 
-    def _careful(self, chunk: bytes, out: list[SSERecord]) -> bytes:
-        """Process the complete lines of *chunk* one at a time, checking the limit before
-        each; return the unfinished tail."""
-        raws = chunk.splitlines(keepends=True)  # bytes.splitlines: only CR, LF and CRLF
-        tail = b""
-        if raws and raws[-1][-1] not in b"\r\n":
-            tail = raws.pop()
-        for raw in raws:
+    def _careful(self, region: bytes, out: list[SSERecord]) -> None:
+        """Interpret *region* (complete lines, any line ends) one line at a time, checking
+        the limit before each."""
+        for raw in region.splitlines(keepends=True):  # bytes.splitlines: CR, LF, CRLF only
             line = raw.rstrip(b"\r\n")  # the content of a line holds no CR or LF
             if len(line) > self._room:
                 raise self._too_big(line[:128])
             self._lines([line], len(raw) - len(line), out)
-        return tail
+
+    def _blocks(self, region: bytes, sep: bytes, out: list[SSERecord]) -> None:
+        """Interpret *region*: complete lines, each ended by *sep* (one kind of line end).
+
+        Cut at blank lines first (``sep + sep``): with no event pending, a block that is
+        one ``data`` line is an event by itself (the common case, handled right here);
+        other blocks are cut into lines for ``_lines``. Cutting ``region`` at ``sep + sep``
+        and each block at ``sep`` gives exactly ``region.split(sep)``, with one blank line
+        between consecutive blocks, and after the last block an empty piece for the final
+        line end.
+        """
+        skip = len(sep) * 2
+        blocks = region.split(sep + sep)
+        last = blocks.pop()
+        entry = pos = self._pos
+        # Between events (just after a blank line) nothing is pending; at entry, lines of an
+        # unfinished event (even a comment, which moves its first-line offset) may be.
+        clean = self._start == pos and not self._parts and not self._type
+        clean = clean and self._id == self._last_id
+        ident = self._id
+        end_byte = sep[-1:]  # in a block, any line end contains this byte
+        append = out.append
+        n = len(blocks)
+        if clean and n and _SETTERS and region.count(end_byte) - last.count(end_byte) == n + n:
+            # The common case: every block before the last is one line (the only line ends
+            # are those of the blank lines after them); build the events of the data lines
+            # right here.
+            set_type, set_data, set_id, set_offset = _SETTERS
+            new = object.__new__
+            for i, block in enumerate(blocks):
+                if block[:5] != b"data:":
+                    blocks = blocks[i:]  # the rest goes the general way below
+                    break
+                event = new(SSEEvent)
+                set_type(event, "message")
+                if block[5:6] == b" ":
+                    set_data(event, block[6:].decode("utf-8", "replace"))
+                else:
+                    set_data(event, block[5:].decode("utf-8", "replace"))
+                set_id(event, ident)
+                set_offset(event, pos)
+                append(event)
+                pos += len(block) + skip
+            else:
+                blocks = []
+        run: list[bytes] = []  # lines for _lines, starting at run_pos
+        run_pos = pos
+        for block in blocks:
+            if clean and block[:5] == b"data:" and end_byte not in block:
+                if run:
+                    self._flush(run, run_pos, entry, len(sep), out)
+                    run = []
+                    ident = self._id
+                raw = block[6:] if block[5:6] == b" " else block[5:]
+                append(_event("message", raw.decode("utf-8", "replace"), ident, pos))
+            else:
+                if not run:
+                    run_pos = pos
+                run += block.split(sep)
+                run.append(b"")  # the blank line that ends the block
+                clean = True
+            pos += len(block) + skip
+        if last:
+            if not run:
+                run_pos = pos
+            run += last.split(sep)
+            run.pop()  # the empty piece after the final line end
+        if run:
+            self._flush(run, run_pos, entry, len(sep), out)
+        else:
+            self._pos = self._start = pos
+
+    def _flush(
+        self, run: list[bytes], run_pos: int, entry: int, eol: int, out: list[SSERecord]
+    ) -> None:
+        """Hand *run* (lines starting at stream offset *run_pos*) to ``_lines``."""
+        if run_pos != entry:
+            self._start = run_pos  # the run starts just after a blank line
+        self._pos = run_pos
+        self._lines(run, eol, out)
 
     def _lines(self, lines: list[bytes], eol: int, out: list[SSERecord]) -> None:
         """Interpret complete *lines*, each followed by a line end of *eol* bytes."""
@@ -264,12 +402,7 @@ class SSEDecoder(Decoder[SSERecord]):
                     # same as joining with LF.
                     raw = parts[0] if len(parts) == 1 else b"\n".join(parts)
                     append(
-                        SSEEvent(
-                            type=etype or "message",
-                            data=raw.decode("utf-8", "replace"),
-                            last_event_id=id_buf,
-                            offset=start,
-                        )
+                        _event(etype or "message", raw.decode("utf-8", "replace"), id_buf, start)
                     )
                     parts = []
                     fresh = size = 0
