@@ -107,17 +107,37 @@ class StreamParser(Decoder[Event]):
             self._dialect, "on_message", None
         )
         self._fused = self._allow_fused and self.format == "sse" and on_message is not None
+        self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         if self._fused:
             assert on_message is not None
             self._on_message = on_message
             # Checked by the decoder's constructor.
             self._hold: int = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
-            self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
             self._pos = 0  # stream offset of the next byte not given to the decoder or held
             self._slow = True  # the decoder takes the bytes up to the next blank line
             self._lf = False  # slow mode: the last byte given to the decoder was an LF
             self._fed = 0  # bytes given to the decoder so far
             self._shift = 0  # stream offset minus decoder offset, for the current segment
+
+    def feed(self, data: BytesLike) -> list[Event]:
+        """Buffer *data* and return every event now complete, in order (see ``Decoder.feed``
+        for what it raises)."""
+        tail = self._tail
+        if (
+            tail
+            and type(data) is bytes
+            and b"\n" not in data
+            and b"\r" not in data
+            and len(tail) + len(data) <= self._hold
+            and self._error is None
+            and not self._queue
+        ):
+            # Fused path, inside one line (the common small fragment): just hold the bytes,
+            # as _decode_fused would, without the protocol's layers of calls. A tail is only
+            # ever held in fused mode, outside a slow segment, and before close().
+            tail += data
+            return []
+        return super().feed(data)
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
         on_record = self._dialect.on_record

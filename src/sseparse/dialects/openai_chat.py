@@ -44,7 +44,9 @@ shape, raises ``MalformedPayload`` at the record's offset.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..events import (
@@ -81,10 +83,62 @@ FINISH_REASONS: dict[str, FinishReason] = {
 """OpenAI's finish words and their normalized reason; any other word is ``"other"``."""
 
 _loads = json.loads
+# The C scanner json.loads itself uses (an attribute typeshed does not declare).
+_scan_once: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
 _str = str
 _dict = dict
 _list = list
 _int = int
+
+
+def fast_maker(cls: type[Any], *names: str) -> Callable[..., Any]:
+    """Return ``make(*values)`` building a frozen slotted event ``cls`` with *names* set to
+    *values*, positionally — the same object as ``cls(**dict(zip(names, values)))``.
+
+    A frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; writing
+    the slots through their descriptors costs a fraction of that, which matters on the hot
+    path (one event per chunk). If *names* are not exactly the class's fields (an optional
+    field was added since), the class's own constructor is used, so nothing is left unset.
+    """
+    fields = [f.name for f in dataclasses.fields(cls)]
+    if sorted(fields) != sorted(names) or len(names) not in (3, 4):
+
+        def construct(*values: Any) -> Any:
+            return cls(**dict(zip(names, values, strict=True)))
+
+        return construct
+    new = object.__new__
+    setters = [getattr(cls, name).__set__ for name in names]
+    if len(names) == 3:
+        set_a, set_b, set_c = setters
+
+        def make3(a: Any, b: Any, c: Any) -> Any:
+            obj = new(cls)
+            set_a(obj, a)
+            set_b(obj, b)
+            set_c(obj, c)
+            return obj
+
+        return make3
+    set_a, set_b, set_c, set_d = setters
+
+    def make4(a: Any, b: Any, c: Any, d: Any) -> Any:
+        obj = new(cls)
+        set_a(obj, a)
+        set_b(obj, b)
+        set_c(obj, c)
+        set_d(obj, d)
+        return obj
+
+    return make4
+
+
+# The events built once per chunk, made fast: (text, choice, raw) and (index, arguments,
+# choice, raw).
+_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
+_reasoning_delta = fast_maker(ReasoningDelta, "text", "choice", "raw")
+_refusal_delta = fast_maker(RefusalDelta, "text", "choice", "raw")
+_tool_call_delta = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
 
 
 class _Call:
@@ -238,7 +292,15 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             self._on_done(data, out)
             return
         try:
-            chunk = _loads(data)
+            # json.loads without its two Python frames and whitespace regexes: the C scanner
+            # on the common case (a value filling the whole string), json.loads for the rest
+            # (surrounding whitespace, errors), so results and exceptions are json.loads's.
+            try:
+                chunk, end = _scan_once(data, 0)
+            except StopIteration:
+                end = -1
+            if end != len(data):
+                chunk = _loads(data)
         except (ValueError, RecursionError) as exc:
             raise malformed(
                 f"payload is not valid JSON ({exc})", offset=offset, payload=data
@@ -329,12 +391,19 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if type(delta) is not _dict:
                 raise TypeError(f"delta is {type(delta).__name__}, not an object")
             content = delta.get("content")
-            # The common case first: a text delta and nothing else to look at.
-            if type(content) is _str and len(delta) == 1:
-                if content:
-                    out.append(TextDelta(text=content, choice=index, raw=chunk))
-            else:
+            if len(delta) != 1:
                 self._delta(delta, content, index, chunk, out)
+            elif type(content) is _str:
+                # The common cases first: a text delta, or tool-call deltas, alone.
+                if content:
+                    out.append(_text_delta(content, index, chunk))
+            else:
+                tool_calls = delta.get("tool_calls")
+                if type(tool_calls) is _list and tool_calls:
+                    for call in tool_calls:
+                        self._tool_call(call, index, chunk, out)
+                else:
+                    self._delta(delta, content, index, chunk, out)
         elif delta is not None and type(delta) is not _dict:
             raise TypeError(f"delta is {type(delta).__name__}, not an object")
         finish = choice.get("finish_reason")
@@ -364,7 +433,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     raise TypeError(f"{key} is {type(text).__name__}, not a string")
                 if text:
                     if not said:
-                        out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                        out.append(_reasoning_delta(text, index, chunk))
                     said = True
         details = delta.get("reasoning_details")
         if details is not None:
@@ -372,7 +441,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if content is not None:
             if type(content) is _str:
                 if content:
-                    out.append(TextDelta(text=content, choice=index, raw=chunk))
+                    out.append(_text_delta(content, index, chunk))
             elif type(content) is _list:
                 for part in content:
                     self.content_part(part, index, chunk, out)
@@ -383,7 +452,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if type(refusal) is not _str:
                 raise TypeError(f"refusal is {type(refusal).__name__}, not a string")
             if refusal:
-                out.append(RefusalDelta(text=refusal, choice=index, raw=chunk))
+                out.append(_refusal_delta(refusal, index, chunk))
         annotations = delta.get("annotations")
         if annotations is not None:
             if type(annotations) is not _list:
@@ -421,7 +490,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if kind == "reasoning.text" or kind == "reasoning.summary":
                 text = _opt_str(item.get("text" if kind == "reasoning.text" else "summary"), kind)
                 if text is not None and not said:
-                    out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                    out.append(_reasoning_delta(text, index, chunk))
             else:
                 out.append(Other(kind=_str(kind), raw=chunk))
             signature = _opt_str(item.get("signature"), "signature")
@@ -438,7 +507,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if kind == "text":
             text = _opt_str(part.get("text"), "text part")
             if text is not None:
-                out.append(TextDelta(text=text, choice=index, raw=chunk))
+                out.append(_text_delta(text, index, chunk))
         elif kind == "thinking":
             thinking = part.get("thinking")
             if type(thinking) is _list:
@@ -448,7 +517,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     if inner.get("type", "text") == "text":
                         text = _opt_str(inner.get("text"), "thinking text")
                         if text is not None:
-                            out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                            out.append(_reasoning_delta(text, index, chunk))
                     elif inner.get("type") == "reference":
                         out.append(Citation(value=inner, choice=index, raw=chunk))
                     else:
@@ -456,7 +525,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             else:
                 text = _opt_str(thinking, "thinking")
                 if text is not None:
-                    out.append(ReasoningDelta(text=text, choice=index, raw=chunk))
+                    out.append(_reasoning_delta(text, index, chunk))
         elif kind == "reference":
             out.append(Citation(value=part, choice=index, raw=chunk))
         else:
@@ -473,6 +542,23 @@ class OpenAIChatDialect(Dialect[SSERecord]):
     def _tool_call(self, call: Any, index: int, chunk: Any, out: list[Event]) -> None:
         if type(call) is not _dict:
             raise TypeError(f"a tool call is {type(call).__name__}, not an object")
+        if len(call) == 2:
+            # The common case first: {"index": i, "function": {"arguments": "…"}} for a call
+            # already known by that index — the general rules below decide the same.
+            function = call.get("function")
+            if type(function) is _dict and len(function) == 1:
+                arguments = function.get("arguments")
+                position = call.get("index")
+                state = self._choices.get(index)
+                if type(arguments) is _str and type(position) is _int and state is not None:
+                    known = state.by_index.get(position)
+                    if known is not None:
+                        known.open = True
+                        state.latest = known
+                        if arguments:
+                            known.args.append(arguments)
+                            out.append(_tool_call_delta(known.ordinal, arguments, index, chunk))
+                        return
         function = call.get("function")
         args_key = "arguments"
         if function is None:
@@ -528,9 +614,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             state.latest = target
         if arguments:
             target.args.append(arguments)
-            out.append(
-                ToolCallDelta(index=target.ordinal, arguments=arguments, choice=index, raw=chunk)
-            )
+            out.append(_tool_call_delta(target.ordinal, arguments, index, chunk))
 
     def _function_call(self, fc: Any, index: int, chunk: Any, out: list[Event]) -> None:
         """Legacy ``delta.function_call``: one call per choice, name first, then arguments."""
@@ -549,9 +633,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             call.open = True
         if arguments:
             call.args.append(arguments)
-            out.append(
-                ToolCallDelta(index=call.ordinal, arguments=arguments, choice=index, raw=chunk)
-            )
+            out.append(_tool_call_delta(call.ordinal, arguments, index, chunk))
 
     def _close_calls(self, out: list[Event], only: int | None, raw: Any = None) -> None:
         """``ToolCallEnd`` for every open call of choice *only* (all choices if ``None``)."""
