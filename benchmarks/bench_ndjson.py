@@ -17,10 +17,11 @@ from __future__ import annotations
 import gc
 import json
 import random
+import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks._harness import Candidate, compare, fragments, table
+from benchmarks._harness import Candidate, Row, fragments, table
 from sseparse.framing.jsonlines import JSONLinesDecoder
 from sseparse.parser import StreamParser
 
@@ -112,16 +113,24 @@ def httpx_iter_lines(chunks: list[bytes]) -> int:
     return n
 
 
-def cpu_time(fn: Callable[[], object], repeat: int = 7) -> float:
-    """Best CPU time (``time.process_time``) of *repeat* calls of *fn*, after a warm-up."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.process_time()
+def compare_cpu(
+    candidates: list[Candidate], *, nbytes: int, baseline: str, repeat: int = 7
+) -> list[Row]:
+    """Like ``_harness.compare`` but in CPU time (``time.process_time``), the candidates
+    interleaved round by round: on a shared machine other processes inflate wall time
+    unevenly, CPU time much less. Median of *repeat* runs after a warm-up, GC enabled."""
+    for _, fn in candidates:
         fn()
-        best = min(best, time.process_time() - start)
-    return best
+    times: dict[str, list[float]] = {name: [] for name, _ in candidates}
+    for _ in range(repeat):
+        for name, fn in candidates:
+            gc.collect()
+            start = time.process_time()
+            fn()
+            times[name].append(time.process_time() - start)
+    secs = {name: statistics.median(t) for name, t in times.items()}
+    base = secs[baseline]
+    return [Row(n, t, nbytes / t / 1e6, t / base) for n, t in secs.items()]
 
 
 def _bind(fn: Callable[[list[bytes]], int], chunks: list[bytes]) -> Callable[[], int]:
@@ -135,9 +144,12 @@ def main() -> str:
     parts = [
         "## JSON lines",
         "",
-        f"Ollama-like `/api/chat` NDJSON corpus: {len(data) / 1e6:.1f} MB, "
-        f"{expected_lines} lines. Median of 7 runs. Target: `StreamParser(\"ollama\")` within "
-        f"{TARGET}x of the floor at 1460-byte fragments.",
+        f"Ollama-like `/api/chat` NDJSON corpus: {len(data) / 1e6:.1f} MB, {expected_lines} "
+        "lines. Median of 7 runs in CPU time (`time.process_time`, candidates interleaved): "
+        "these runs share a busy 2-core machine, which makes wall time erratic. Every candidate "
+        "parses every line; sseparse calls the C scanner behind `json.loads` directly (skipping "
+        "its Python wrapper), which is how `JSONLinesDecoder` can beat the floor. Target: "
+        f'`StreamParser("ollama")` within {TARGET}x of the floor at 1460-byte fragments.',
         "",
     ]
     verdict = ""
@@ -153,16 +165,13 @@ def main() -> str:
             ('StreamParser("ollama")', _bind(sseparse_ollama, chunks)),
             ("httpx iter_lines + json.loads", _bind(httpx_iter_lines, chunks)),
         ]
-        rows = compare(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
-        parts.append(table(f"{size}-byte fragments", rows, baseline="floor"))
+        rows = compare_cpu(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
+        parts.append(table(f"{size}-byte fragments (CPU time)", rows, baseline="floor"))
         if size == 1460:
             ratio = next(r.ratio for r in rows if r.name.startswith("StreamParser"))
-            cpu = cpu_time(_bind(sseparse_ollama, chunks)) / cpu_time(_bind(floor, chunks))
             verdict = (
-                f"StreamParser(\"ollama\") at 1460 bytes: {ratio:.2f}x the floor in wall time, "
-                f"{cpu:.2f}x in CPU time (best of 7 `time.process_time` runs, which a busy "
-                f"machine disturbs less): {'meets' if min(ratio, cpu) <= TARGET else 'misses'} "
-                f"the {TARGET}x target."
+                f'StreamParser("ollama") at 1460-byte fragments: {ratio:.2f}x the floor '
+                f"({'meets' if ratio <= TARGET else 'misses'} the {TARGET}x target)."
             )
     parts.append(verdict)
     parts.append("")
