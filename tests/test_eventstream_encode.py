@@ -127,3 +127,12 @@ def test_header_block_over_128_kib_is_refused() -> None:
     )
     with pytest.raises(UsageError, match="128 KiB"):
         encode_event_stream_message(EventStreamMessage(headers=headers))
+
+
+def test_payload_over_24_mib_is_refused_and_24_mib_is_decodable() -> None:
+    limit = 24 * 1024 * 1024
+    with pytest.raises(UsageError, match="24 MiB"):
+        encode_event_stream({}, b"x" * (limit + 1))
+    data = encode_event_stream({":event-type": "chunk"}, b"x" * limit)
+    [m] = EventStreamDecoder().feed(data)
+    assert len(m.payload) == limit

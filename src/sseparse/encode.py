@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from .errors import UsageError
 from .framing.eventstream import (
     DEFAULT_MAX_HEADERS_SIZE,
+    DEFAULT_MAX_PAYLOAD_SIZE,
     EventStreamMessage,
     Header,
     HeaderType,
@@ -50,7 +51,6 @@ _INT_RANGES = {
     HeaderType.LONG: (8, -(1 << 63), (1 << 63) - 1),
     HeaderType.TIMESTAMP: (8, -(1 << 63), (1 << 63) - 1),
 }
-_MAX_U32 = (1 << 32) - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -95,7 +95,8 @@ def encode_event_stream_message(message: EventStreamMessage) -> bytes:
     """The wire bytes of *message*: prelude, prelude CRC, headers, payload, message CRC.
 
     Raises ``UsageError`` for a header that cannot be written (see ``event_stream_header``),
-    duplicate header names, or a header block over 128 KiB.
+    duplicate header names, a header block over 128 KiB or a payload over 24 MiB (AWS's
+    limits, which ``EventStreamDecoder`` enforces by default).
     """
     names: set[str] = set()
     for h in message.headers:
@@ -106,9 +107,9 @@ def encode_event_stream_message(message: EventStreamMessage) -> bytes:
     if len(block) > DEFAULT_MAX_HEADERS_SIZE:
         raise UsageError(f"event-stream header block of {len(block)} bytes is over 128 KiB")
     payload = bytes(message.payload)
+    if len(payload) > DEFAULT_MAX_PAYLOAD_SIZE:
+        raise UsageError(f"event-stream payload of {len(payload)} bytes is over 24 MiB")
     total = 16 + len(block) + len(payload)
-    if total > _MAX_U32:
-        raise UsageError(f"event-stream message of {total} bytes is too long")
     prelude = _PRELUDE.pack(total, len(block))
     head = prelude + _U32.pack(zlib.crc32(prelude)) + block
     return head + payload + _U32.pack(zlib.crc32(payload, zlib.crc32(head)))
