@@ -1,0 +1,134 @@
+"""Atheris fuzz harness for every sseparse decoder: framing decoders and StreamParser dialects.
+
+Each input picks a target (first byte), cut points (next bytes) and a payload (the rest).
+Two properties are checked:
+
+1. **Only ``sseparse.Error`` escapes.** Any other exception (``IndexError``,
+   ``UnicodeDecodeError``, ``RecursionError``…) is a bug and crashes the fuzzer.
+2. **Fragmentation does not matter.** The payload fed whole, one byte at a time and cut at
+   the chosen points gives the same items and the same error (type and offset).
+
+Targets are built from the registries (``sseparse.framing.FORMATS``,
+``sseparse.dialects.DIALECTS``) plus ``dialect="auto"``, so new decoders are fuzzed without
+editing this file. See ``fuzz/README.md`` for how to run it and build a seed corpus.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import atheris
+
+with atheris.instrument_imports(include=["sseparse"]):
+    from sseparse.dialects import DIALECTS, dialect_class
+    from sseparse.errors import Error, ParseError
+    from sseparse.framing import FORMATS, decoder_class
+    from sseparse.parser import StreamParser
+
+    # The registries import modules lazily: import them all here, to instrument them.
+    for _name in FORMATS:
+        decoder_class(_name)
+    for _name in DIALECTS:
+        dialect_class(_name)
+
+Factory = Callable[[], Any]
+MAX_CUTS = 8
+
+
+def _targets() -> list[tuple[str, Factory]]:
+    """Every decoder that can be built, in a stable order (the first input byte indexes it)."""
+    targets: list[tuple[str, Factory]] = [
+        (f"format:{name}", decoder_class(name)) for name in sorted(FORMATS)
+    ]
+    targets += [
+        (f"dialect:{name}", lambda name=name: StreamParser(name))
+        for name in [*sorted(DIALECTS), "auto"]
+    ]
+    return [(label, factory) for label, factory in targets if _builds(label, factory)]
+
+
+def _builds(label: str, factory: Factory) -> bool:
+    try:
+        factory()
+    except Error as exc:  # e.g. a dialect not wired yet: say so, fuzz the others
+        print(f"fuzz: skipping {label}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+TARGETS = _targets()
+
+
+def outcome(factory: Factory, chunks: list[bytes]) -> tuple[str, Any]:
+    """Items (compared by repr: a JSON NaN is not equal to itself) and the error, if any."""
+    decoder = factory()
+    items: list[Any] = []
+    try:
+        for chunk in chunks:
+            items += decoder.feed(chunk)
+        items += decoder.close()
+        items += decoder.close()
+    except Error as exc:  # any other exception propagates: a finding
+        where = exc.offset if isinstance(exc, ParseError) else None
+        return repr(items), (type(exc).__name__, where)
+    return repr(items), None
+
+
+def check(label: str, factory: Factory, payload: bytes, cuts: list[int]) -> None:
+    whole = outcome(factory, [payload])
+    bytewise = outcome(factory, [payload[i : i + 1] for i in range(len(payload))])
+    if bytewise != whole:
+        raise AssertionError(f"{label}: byte by byte {bytewise} != whole {whole}")
+    points = sorted({c % (len(payload) + 1) for c in cuts})
+    pieces = [payload[a:b] for a, b in zip([0, *points], [*points, len(payload)], strict=True)]
+    split = outcome(factory, pieces)
+    if split != whole:
+        raise AssertionError(f"{label}: cut at {points} {split} != whole {whole}")
+
+
+def test_one_input(data: bytes) -> None:
+    # FuzzedDataProvider takes integers from the end of the input and bytes from the front.
+    fdp = atheris.FuzzedDataProvider(data)
+    label, factory = TARGETS[fdp.ConsumeIntInRange(0, len(TARGETS) - 1)]
+    cuts = [fdp.ConsumeIntInRange(0, 1 << 16) for _ in range(fdp.ConsumeIntInRange(0, MAX_CUTS))]
+    check(label, factory, fdp.ConsumeBytes(fdp.remaining_bytes()), cuts)
+
+
+def seed_corpus(captures: Path, out: Path) -> int:
+    """Write one seed per capture and per target of its format into *out*: the capture's
+    bytes, then a zero cut count and the target index (integers are read from the end).
+    Returns how many were written."""
+    import json
+
+    manifest = json.loads((captures / "manifest.json").read_text("utf-8"))
+    index = {label: i for i, (label, _) in enumerate(TARGETS)}
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for entry in manifest:
+        body = (captures / entry["file"]).read_bytes()[:4096]
+        labels = [f"format:{entry['format']}", f"dialect:{entry['api']}", "dialect:auto"]
+        for label in labels:
+            if label in index:
+                # ConsumeIntInRange reads one byte from the end per small range: first the
+                # target, then the number of cuts (zero); the rest is the payload.
+                seed = body + bytes([0, index[label]])
+                (out / f"{label.replace(':', '-')}--{entry['file']}").write_bytes(seed)
+                written += 1
+    return written
+
+
+def main() -> None:
+    if len(sys.argv) >= 2 and sys.argv[1] == "--seed":
+        captures, out = Path(sys.argv[2]), Path(sys.argv[3])
+        print(f"wrote {seed_corpus(captures, out)} seeds to {out}")
+        return
+    print("fuzz targets: " + ", ".join(label for label, _ in TARGETS), file=sys.stderr)
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
