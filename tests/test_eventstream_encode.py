@@ -89,6 +89,9 @@ BAD_HEADERS = [
     Header(name="b", type=HeaderType.BYTE_ARRAY, value=b"x" * 65536),
     Header(name="b", type=HeaderType.UUID, value=b"x" * 16),
     Header(name="b", type=10, value=1),  # type: ignore[arg-type]
+    Header(name="\ud800", type=HeaderType.STRING, value="x"),
+    Header(name="b", type=HeaderType.STRING, value="\udfff"),
+    Header(name=b"b", type=HeaderType.STRING, value="x"),  # type: ignore[arg-type]
 ]
 
 

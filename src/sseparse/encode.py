@@ -54,9 +54,20 @@ _INT_RANGES = {
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def _utf8(text: object, header: Header) -> bytes:
+    """*text* as UTF-8; ``UsageError`` when it is not a str or cannot be encoded (lone
+    surrogates)."""
+    if not isinstance(text, str):
+        raise UsageError(f"event-stream header names and strings must be str: {text!r}")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"header {header.name!r}: {text!r} is not encodable as UTF-8") from None
+
+
 def _encode_header(header: Header) -> bytes:
     """The wire bytes of one header; ``UsageError`` if its value does not fit its type."""
-    name = header.name.encode("utf-8")
+    name = _utf8(header.name, header)
     if not 1 <= len(name) <= 255:
         raise UsageError(f"event-stream header name must be 1-255 UTF-8 bytes: {header.name!r}")
     try:
@@ -81,7 +92,7 @@ def _encode_header(header: Header) -> bytes:
     if kind is HeaderType.STRING:
         if not isinstance(value, str):
             raise UsageError(f"header {header.name!r}: a STRING header needs a str value")
-        raw = value.encode("utf-8")
+        raw = _utf8(value, header)
     else:  # BYTE_ARRAY
         if not isinstance(value, bytes):
             raise UsageError(f"header {header.name!r}: a BYTE_ARRAY header needs a bytes value")
