@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sseparse.dialects.mistral import MistralDialect
 from sseparse.dialects.openai_chat import OpenAIChatDialect
-from sseparse.errors import MalformedPayload
+from sseparse.errors import MalformedPayload, ParseError
 from sseparse.events import (
     Citation,
     Done,
@@ -453,47 +454,6 @@ def test_annotations_become_citations() -> None:
     assert events == [Citation(value=note)]
 
 
-def test_content_parts() -> None:
-    events = body(
-        run(
-            chunk(
-                delta(
-                    content=[
-                        {"type": "thinking", "thinking": [{"type": "text", "text": "hmm"}]},
-                        {"type": "text", "text": "ok"},
-                        {"type": "reference", "reference_ids": [1]},
-                        {"type": "thinking", "thinking": "str"},
-                        {"type": "image_url", "image_url": "u"},
-                    ]
-                )
-            ),
-            end=False,
-            dialect=MistralDialect(),
-        )
-    )
-    assert events == [
-        ReasoningDelta(text="hmm"),
-        TextDelta(text="ok"),
-        Citation(value={"type": "reference", "reference_ids": [1]}),
-        ReasoningDelta(text="str"),
-        Other(kind="content.image_url"),
-    ]
-
-
-def test_mistral_finish_words_and_provider() -> None:
-    events = run(
-        chunk(delta(finish="model_length")),
-        chunk(delta(1, "error")),
-        dialect=MistralDialect(),
-        end=False,
-    )
-    assert events == [
-        StreamStart(id="c1", model="m", created=7, provider="mistral"),
-        Finish(reason="length", raw_reason="model_length"),
-        Finish(reason="error", raw_reason="error", choice=1),
-    ]
-
-
 # -- usage -------------------------------------------------------------------------------------
 
 
@@ -665,3 +625,109 @@ def test_continuation_with_a_non_integer_index_is_malformed(position: str) -> No
     dialect.on_record(SSEEvent(data=first), out)
     with pytest.raises(MalformedPayload):
         dialect.on_record(SSEEvent(data=second, offset=9), out)
+
+
+# -- fuzzing: any payload gives events or a ParseError, nothing else --------------------------
+
+KEYS = st.sampled_from(
+    [
+        "id",
+        "model",
+        "created",
+        "choices",
+        "index",
+        "delta",
+        "content",
+        "refusal",
+        "role",
+        "reasoning",
+        "reasoning_content",
+        "reasoning_details",
+        "type",
+        "text",
+        "signature",
+        "data",
+        "tool_calls",
+        "function",
+        "name",
+        "arguments",
+        "custom",
+        "input",
+        "function_call",
+        "finish_reason",
+        "usage",
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+        "prompt_tokens_details",
+        "cached_tokens",
+        "cost",
+        "x_groq",
+        "error",
+        "message",
+        "code",
+        "annotations",
+        "audio",
+        "thinking",
+        "prompt_filter_results",
+    ]
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(
+        [
+            "",
+            "x",
+            "[DONE]",
+            "stop",
+            "tool_calls",
+            "reasoning.text",
+            "reasoning.encrypted",
+            "thinking",
+            "text",
+            "reference",
+        ]
+    )
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@given(st.lists(st.dictionaries(KEYS, VALUES, max_size=6) | VALUES, min_size=1, max_size=4))
+def test_ill_shaped_payloads_only_raise_parse_errors(payloads: list[Any]) -> None:
+    from sseparse import StreamParser
+    from sseparse.accumulate import Accumulator
+
+    data = b"".join(b"data: " + json.dumps(p).encode() + b"\n\n" for p in payloads)
+    for dialect in ("openai", "mistral"):
+        parser = StreamParser(dialect)
+        acc = Accumulator()
+        try:
+            acc.feed(parser.feed(data))
+            acc.feed(parser.close())
+        except ParseError as exc:
+            assert isinstance(exc, MalformedPayload)
+            assert data[exc.offset : exc.offset + 6] == b"data: "
+        else:
+            assert acc.done
+        acc.to_openai()
+        acc.to_dict()
+
+
+@given(st.text(max_size=40))
+def test_any_text_payload(text: str) -> None:
+    from sseparse import StreamParser
+
+    data = ("data: " + text.replace("\n", " ").replace("\r", " ") + "\n\n").encode(
+        "utf-8", "surrogatepass"
+    )
+    try:
+        StreamParser("openai").feed(data)
+    except ParseError as exc:
+        assert exc.offset == 0
