@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse.errors import UsageError
 from sseparse.framing._buffer import ReceiveBuffer
 
 
@@ -61,6 +63,13 @@ def test_memoryview_of_other_shapes() -> None:
     buf.append(memoryview(array.array("H", b"abcd")))
     buf.append(memoryview(b"a-b-c-")[::2])
     assert buf.take_all() == b"abcdabc"
+
+
+def test_released_memoryview_is_a_usage_error() -> None:
+    view = memoryview(b"abc")
+    view.release()
+    with pytest.raises(UsageError):
+        ReceiveBuffer().append(view)
 
 
 def test_find_remembers_how_far_it_searched() -> None:

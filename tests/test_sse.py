@@ -563,6 +563,13 @@ def test_memoryview_of_other_formats() -> None:
     assert SSEDecoder().feed(strided) == [ev("ab")]
 
 
+def test_released_memoryview_is_a_usage_error() -> None:
+    view = memoryview(b"data: x\n\n")
+    view.release()
+    with pytest.raises(UsageError):
+        SSEDecoder().feed(view)
+
+
 def test_large_memoryview_is_processed_in_windows() -> None:
     stream = b"".join(b"data: %d%s\n\n" % (i, b"." * 90) for i in range(25_000))  # > 2 MiB
     assert len(stream) > 2 * (1 << 20)

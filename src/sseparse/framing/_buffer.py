@@ -16,6 +16,7 @@ is ``bytes``, never a view of the storage, so later appends cannot change it.
 from __future__ import annotations
 
 from .._protocol import BytesLike
+from ..errors import UsageError
 
 __all__ = ["ReceiveBuffer"]
 
@@ -46,14 +47,19 @@ class ReceiveBuffer:
         return len(self._data) > self._start
 
     def append(self, data: BytesLike) -> None:
-        """Copy *data* (bytes, bytearray or any memoryview) to the end of the buffer."""
+        """Copy *data* (bytes, bytearray or any memoryview) to the end of the buffer.
+
+        Raises ``UsageError`` for a released memoryview."""
         if self._start and not self.__len__():
             # Everything was consumed: reuse the storage from the beginning.
             self._data.clear()
             self._start = self._searched = 0
-        if isinstance(data, memoryview) and (data.format != "B" or not data.c_contiguous):
-            data = data.tobytes()
-        self._data += data
+        try:
+            if isinstance(data, memoryview) and (data.format != "B" or not data.c_contiguous):
+                data = data.tobytes()
+            self._data += data
+        except ValueError as exc:  # a released memoryview
+            raise UsageError(f"cannot read the data: {exc}") from None
 
     def find(self, needle: bytes) -> int:
         """Index (relative to the unconsumed start) of the first *needle*, or -1.

@@ -13,13 +13,21 @@ bytes are ``b"data"``.
 Each fed fragment is searched once, backwards, for its last CR and last LF (``rfind``, C
 level). Bytes after the last line end are kept in ``_pending``, which therefore never holds a
 line end and is never searched again: however the stream is fragmented, every byte is scanned
-a constant number of times. The complete lines of a fragment are cut with one C-level split,
-chosen by the line ends present: ``split(b"\\n")`` when there is no CR (the common case),
-``split(b"\\r\\n")`` when every CR is followed by an LF and every LF preceded by a CR (Gemini),
-``split(b"\\r")`` when there is no LF; anything else (mixed line ends) goes line by line. A
-fragment ending in CR leaves a flag so that an LF at the start of the next fragment is taken as
-the second half of that CRLF, not as a blank line. Events are dispatched on the blank line
-itself, so the ``feed`` that delivers it returns the event, a CR-only blank line included.
+a constant number of times. The complete lines before it (the *region*) are cut with C-level
+splits chosen by the line ends present: LF when there is no CR (the common case), CRLF when
+every CR is followed by an LF and every LF preceded by a CR (Gemini), CR when there is no LF;
+anything else (mixed line ends) goes line by line. A fragment ending in CR leaves a flag so
+that an LF at the start of the next fragment is taken as the second half of that CRLF, not as
+a blank line. Events are dispatched on the blank line itself, so the ``feed`` that delivers it
+returns the event, a CR-only blank line included.
+
+The region is cut at blank lines first (``split(eol + eol)``), then each piece at line ends:
+that gives exactly the region's lines, with one blank line between consecutive pieces. When
+every piece but the last is one line (one ``count`` says so), the pieces that are ``data``
+lines are events by themselves, built right there; anything else goes through ``_lines``, the
+field-by-field interpretation. A fragment that is exactly one ``data: …\n\n`` event (servers
+that flush each event) is recognised before any splitting. Events are built by setting the
+record's slots directly (see ``_slot_setters``).
 
 A fragment larger than ``_WINDOW`` is processed a window at a time, so a huge ``feed`` never
 holds more than one window of split lines besides what the limit allows.
@@ -57,15 +65,19 @@ _MAX_RETRY_DIGITS = 4000
 def _pieces(data: BytesLike) -> Iterator[bytes]:
     """*data* as ``bytes`` pieces of at most ``_WINDOW`` bytes, one at a time (copies: the
     caller may reuse its buffer)."""
-    if isinstance(data, memoryview) and (
-        data.ndim != 1 or data.format != "B" or not data.c_contiguous
-    ):
-        data = data.tobytes()
-    if len(data) <= _WINDOW:
+    try:
+        if isinstance(data, memoryview) and (
+            data.ndim != 1 or data.format != "B" or not data.c_contiguous
+        ):
+            data = data.tobytes()
+        size = len(data)
+    except ValueError as exc:  # a released memoryview
+        raise UsageError(f"cannot read the data: {exc}") from None
+    if size <= _WINDOW:
         yield bytes(data)
         return
     view = memoryview(data)
-    for i in range(0, len(data), _WINDOW):
+    for i in range(0, size, _WINDOW):
         yield bytes(view[i : i + _WINDOW])
 
 
