@@ -9,6 +9,7 @@ event's status and ``incomplete_details``, and its ``usage``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -320,3 +321,45 @@ def test_encrypted_reasoning_is_taken_from_the_finished_item() -> None:
     assert sig.raw["type"] == "response.output_item.done"
     assert sig.signature == sig.raw["item"]["encrypted_content"]
     assert sig.signature.startswith("gAAAAABoyXvx")
+
+
+def _terminal_output(name: str) -> list[dict[str, Any]]:
+    """The ``output`` list of the capture's terminal event (read without sseparse)."""
+    text = read(name).decode("utf-8")
+    for line in reversed(text.splitlines()):
+        if line.startswith("data:") and line[5:].strip() != "[DONE]":
+            obj = json.loads(line[5:])
+            if obj["type"] in ("response.completed", "response.incomplete", "response.failed"):
+                output: list[dict[str, Any]] = obj["response"]["output"]
+                return output
+    raise AssertionError(f"{name} has no terminal event")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
+def test_streamed_message_equals_the_terminal_events_output(entry: dict[str, Any]) -> None:
+    # The provider restates the whole response in its terminal event: an oracle for what the
+    # deltas must add up to.
+    output = _terminal_output(entry["file"])
+    acc = Accumulator()
+    acc.feed(decode(entry["file"]))
+    message = acc.message
+    parts = [p for item in output if item["type"] == "message" for p in item["content"]]
+    assert message.text == "".join(p["text"] for p in parts if p["type"] == "output_text")
+    assert message.refusal == "".join(p["refusal"] for p in parts if p["type"] == "refusal")
+    reasoning = [
+        p["text"]
+        for item in output
+        if item["type"] == "reasoning"
+        for p in [*item.get("summary", []), *(item.get("content") or [])]
+    ]
+    assert message.reasoning == "".join(reasoning)
+    calls = [item for item in output if item["type"].endswith("_call")]
+    assert [(c.id, c.name) for c in message.tool_calls] == [
+        (item.get("call_id") or item["id"], item.get("name") or item["type"][: -len("_call")])
+        for item in calls
+    ]
+    for ours, item in zip(message.tool_calls, calls, strict=True):
+        if item["type"] == "function_call":
+            assert (ours.kind, ours.arguments) == ("function", item["arguments"])
+    encrypted = [i for i in output if i["type"] == "reasoning" and i.get("encrypted_content")]
+    assert sum(s.redacted for s in message.reasoning_signatures) == len(encrypted)
