@@ -100,8 +100,8 @@ _USAGE = {
 }
 
 
-def text_corpus(chunks: int = 20_000, seed: int = 7) -> bytes:
-    """A deterministic OpenAI chat text stream (about 5 MB)."""
+def text_corpus(chunks: int = 8_000, seed: int = 7) -> bytes:
+    """A deterministic OpenAI chat text stream (about 2.4 MB)."""
     rng = random.Random(seed)
     out = [_chunk(rng, [_choice({"role": "assistant", "content": "", "refusal": None})])]
     for _ in range(chunks):
@@ -113,8 +113,8 @@ def text_corpus(chunks: int = 20_000, seed: int = 7) -> bytes:
     return "".join(out).encode()
 
 
-def tool_call_corpus(pieces: int = 10_000, seed: int = 8) -> bytes:
-    """A deterministic OpenAI chat stream of two parallel tool calls (about 2.5 MB)."""
+def tool_call_corpus(pieces: int = 6_000, seed: int = 8) -> bytes:
+    """A deterministic OpenAI chat stream of two parallel tool calls (about 2.3 MB)."""
     rng = random.Random(seed)
     out = [_chunk(rng, [_choice({"role": "assistant", "content": None, "refusal": None})])]
     for index, name in enumerate(("write_report", "get_weather")):
