@@ -108,15 +108,15 @@ def decode(factory: Callable[[], Any], pieces: list[bytes]) -> list[JSONRecord]:
 
 
 def growth(run: Callable[[int], object], n: int) -> float:
-    """Time of ``run(4n)`` over time of ``run(n)`` (best of three each): about 4 when linear,
-    about 16 when quadratic."""
+    """CPU time of ``run(4n)`` over CPU time of ``run(n)`` (best of three each): about 4 when
+    linear, about 16 when quadratic. CPU time, so other processes on the machine matter less."""
 
     def best(size: int) -> float:
         times = []
         for _ in range(3):
-            start = time.perf_counter()
+            start = time.process_time()
             run(size)
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
         return min(times)
 
     return best(4 * n) / best(n)
