@@ -159,3 +159,18 @@ def test_fused_equals_generic_on_generated_streams(
 def test_other_records_and_retry_through_the_parser() -> None:
     data = b"retry: 5\nevent: ping\ndata: {}\n\n"
     assert StreamParser("openai").feed(data) == [Other(kind="SSERetry"), Other(kind="ping")]
+
+
+@pytest.mark.parametrize("cls", [StreamParser, GenericParser])
+def test_usage_errors(cls: type[StreamParser]) -> None:
+    parser = cls("openai")
+    with pytest.raises(UsageError):
+        parser.feed("data: [DONE]\n\n")  # type: ignore[arg-type]
+    assert parser.feed(bytearray(b"data: [DONE]\n\n")) == [Done()]
+    assert parser.feed(memoryview(b"data: x")) == []
+    assert parser.close() == []
+    assert parser.close() == []
+    with pytest.raises(UsageError):
+        parser.feed(b"data: [DONE]\n\n")
+    with pytest.raises(UsageError):
+        parser.receive_data(b"")
