@@ -30,7 +30,8 @@ anything else              ``Other(kind=<type>)``
 
 Every record produces at least one event: a record that maps to nothing above (a text block's
 ``content_block_start`` with empty text, a ``content_block_stop`` of a text block, a server
-tool's ``*_tool_result`` block, an empty delta, an unknown ``type``) yields
+tool's ``*_tool_result`` block, an empty delta, an ``input_json_delta`` for a block that is not
+an open tool call, an unknown ``type``) yields
 ``Other(kind=<its type field>)`` so its payload (``raw``) is never lost. ``data: [DONE]``, which
 some gateways append, yields nothing; an SSE comment (a proxy's keep-alive) yields ``KeepAlive``.
 Every event's ``raw`` is the parsed event object.
@@ -63,7 +64,7 @@ normalized to OpenAI's inclusive meaning::
     total_tokens       = prompt_tokens + completion_tokens
 
 A ``Usage`` snapshot is emitted at ``message_start`` (when it has usage) and at every
-``message_delta``; the last one is final.
+``message_delta`` that carries usage; the last one is final.
 
 End of stream. ``message_stop`` emits ``Done(clean=True)`` at once; records after it are still
 decoded (a second ``message_stop`` becomes ``Other``). At end of input, open tool calls are ended
