@@ -83,7 +83,8 @@ Usage (already OpenAI's inclusive meaning): ``prompt_tokens`` = ``input_tokens``
 ``output_tokens`` (includes ``output_tokens_details.reasoning_tokens`` → ``reasoning_tokens``),
 ``total_tokens`` = ``total_tokens`` (or the sum); ``cache_write_tokens`` =
 ``input_tokens_details.cache_write_tokens`` where a gateway sends it (Bedrock's OpenAI-compatible
-endpoint), also counted in ``input_tokens``; ``cost`` when a gateway adds a numeric one
+endpoint; taken as already counted in ``input_tokens``, like cached tokens — the one capture
+has 0); ``cost`` when a gateway adds a numeric one
 (OpenRouter).
 
 End of stream: the first terminal event emits ``Done(clean=True)`` at once; records after it
