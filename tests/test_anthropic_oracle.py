@@ -1,11 +1,12 @@
 """The anthropic SDK's own stream accumulator as an oracle for the ``anthropic`` dialect.
 
 Hypothesis builds Anthropic event streams (text, thinking with signatures, redacted thinking,
-several ``tool_use`` / ``server_tool_use`` blocks whose JSON input is split anywhere, pings,
+citations, several ``tool_use`` / ``server_tool_use`` blocks whose JSON input is split anywhere, pings,
 every stop reason, cumulative usage). The same events go (a) as objects through
 ``anthropic.lib.streaming._messages.accumulate_event``, and (b) as SSE bytes, cut at random
 places, through ``StreamParser("anthropic")`` and our ``Accumulator``. Both must agree on the
-text, the thinking, the signatures, the tool calls, the stop reason and the usage.
+text, the citations, the thinking, the signatures, the tool calls, the stop reason and the
+usage.
 """
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ def _block(draw: st.DrawFn, index: int, ordinal: list[int]) -> list[dict[str, An
         events += [
             delta({"type": "text_delta", "text": t}) for t in draw(st.lists(_text, max_size=4))
         ]
+        for cited in draw(st.lists(_text, max_size=2)):
+            citation = {
+                "type": "char_location",
+                "cited_text": cited,
+                "document_index": 0,
+                "document_title": None,
+                "start_char_index": 0,
+                "end_char_index": len(cited),
+            }
+            events.append(delta({"type": "citations_delta", "citation": citation}))
     elif kind == "thinking":
         events.append(_start(index, {"type": "thinking", "thinking": "", "signature": ""}))
         events += [
@@ -190,6 +201,9 @@ def test_our_accumulator_agrees_with_the_sdk(
         if b.type in ("thinking", "redacted_thinking")
     ]
     assert signatures == expected_signatures
+    assert message.citations == [
+        c.to_dict() for b in blocks if b.type == "text" for c in (b.citations or [])
+    ]
     calls = [(c.id, c.name, c.parsed, c.kind) for c in message.tool_calls]
     expected_calls = [
         (b.id, b.name, b.input, "function" if b.type == "tool_use" else "server")
