@@ -293,6 +293,21 @@ def test_empty_data_buffer_dispatches_nothing(stream: bytes) -> None:
     assert datas(decode(stream)) == []
 
 
+@pytest.mark.parametrize(
+    "first", [b"event: x\n", b"id: 7\n", b": c\n", b"data: a\n", b"retry: 5\n", b"data: a\r\n"]
+)
+def test_event_continued_in_a_later_fragment(first: bytes) -> None:
+    # The second fragment alone looks like a whole one-line event; it is not.
+    decoder = SSEDecoder()
+    assert decoder.feed(first) == ([SSERetry(milliseconds=5)] if b"retry" in first else [])
+    events = decoder.feed(b"data: y\n\n")
+    assert len(events) == 1
+    assert events[0].offset == 0
+    assert events[0].type == ("x" if b"event" in first else "message")
+    assert events[0].data == ("a\ny" if b"data" in first else "y")
+    assert events[0].last_event_id == ("7" if b"id" in first else "")
+
+
 def test_event_type_resets_at_every_blank_line() -> None:
     # The type of an event that dispatched nothing does not leak into the next one.
     assert decode(b"event: a\n\ndata: x\n\n") == [ev("x")]

@@ -193,6 +193,9 @@ def _with_offsets(records: list[Any]) -> list[tuple[Any, int]]:
 @example(b"event: a\n\ndata: x\n\n", {"comments": False, "last_event_id": ""})
 @example(b"id: 1\n\nid: a\x00\ndata: x\n\n", {"comments": False, "last_event_id": ""})
 @example(b"data: x\n\n\r\n\rdata:y\r\r\n\r\n", {"comments": False, "last_event_id": ""})
+@example(b"data: a\ndata: b\n\n", {"comments": False, "last_event_id": ""})
+@example(b"event: x\ndata: y\n\ndata: z\n\n", {"comments": False, "last_event_id": ""})
+@example(b"id: 7\ndata: y\n\n:c\ndata: z\n\n", {"comments": True, "last_event_id": ""})
 def test_matches_the_reference_model_under_every_fragmentation(
     stream: bytes, options: dict[str, Any]
 ) -> None:

@@ -25,9 +25,9 @@ The region is cut at blank lines first (``split(eol + eol)``), then each piece a
 that gives exactly the region's lines, with one blank line between consecutive pieces. When
 every piece but the last is one line (one ``count`` says so), the pieces that are ``data``
 lines are events by themselves, built right there; anything else goes through ``_lines``, the
-field-by-field interpretation. A fragment that is exactly one ``data: …\n\n`` event (servers
-that flush each event) is recognised before any splitting. Events are built by setting the
-record's slots directly (see ``_slot_setters``).
+field-by-field interpretation. A region that is exactly one ``data: …\\n\\n`` event (servers
+that flush each event, small fragments) is recognised before any splitting. Events are built
+by setting the record's slots directly (see ``_slot_setters``).
 
 A fragment larger than ``_WINDOW`` is processed a window at a time, so a huge ``feed`` never
 holds more than one window of split lines besides what the limit allows.
@@ -222,23 +222,6 @@ class SSEDecoder(Decoder[SSERecord]):
             pending += data
             return
         end = (lf if lf > cr else cr) + 1  # just after the last line end
-        if (
-            cr < 0
-            and end == len(data) > 6
-            and data[-2] == 0x0A
-            and self._start == self._pos  # between events, nothing pending
-            and data.startswith(b"data:")
-            and data.count(b"\n") == 2
-            and not self._pending
-            and len(data) <= self._room
-            and _SETTERS
-        ):
-            # One event per fragment, the shape servers that flush each event produce:
-            # b"data: ...\n\n" alone.
-            raw = data[6:-2] if data[5] == 0x20 else data[5:-2]
-            out.append(_event("message", raw.decode("utf-8", "replace"), self._id, self._pos))
-            self._pos = self._start = self._pos + end
-            return
         if self._pending:
             end += len(self._pending)
             chunk = bytes(self._pending) + data
@@ -249,6 +232,23 @@ class SSEDecoder(Decoder[SSERecord]):
             region, tail = chunk, b""
         else:
             region, tail = chunk[:end], chunk[end:]
+        if (
+            cr < 0
+            and region[-2:] == b"\n\n"
+            and self._start == self._pos  # between events, nothing pending
+            and region.startswith(b"data:")
+            and region.count(b"\n") == 2
+            and len(chunk) <= self._room
+            and _SETTERS
+        ):
+            # Exactly one b"data: ...\n\n" event (and maybe the start of the next one): the
+            # shape of most fragments when servers flush each event or fragments are small.
+            raw = region[6:-2] if region[5:6] == b" " else region[5:-2]
+            out.append(_event("message", raw.decode("utf-8", "replace"), self._id, self._pos))
+            self._pos = self._start = self._pos + end
+            if tail:
+                self._pending += tail
+            return
         # The spec's three line ends; pick the one C-level split that is exact for this region.
         if cr < 0:
             sep = b"\n"
