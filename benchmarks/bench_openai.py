@@ -409,7 +409,10 @@ def main() -> str:
                 ("httpx-sse + json.loads", _bind(httpx_sse_loads, chunks)),
             ]
             rows = interleaved(candidates, nbytes=len(data), baseline=FLOOR)
-            parts.append(table(f"{corpus_name}, {label}", rows, baseline="floor"))
+            # The harness's table says "median"; these are best CPU times.
+            rendered = table(f"{corpus_name}, {label}", rows, baseline="floor")
+            rendered = rendered.replace("| median ms |", "| best CPU ms |")
+            parts.append(rendered.replace("### ", "#### ", 1))
             if label.startswith("1460"):
                 by_name = {r.name: r for r in rows}
                 ratio = by_name[PARSER].ratio
