@@ -19,13 +19,17 @@ Run ``python -m benchmarks sse`` (or ``python -m benchmarks.bench_sse``).
 from __future__ import annotations
 
 import codecs
+import gc
+import os
+import statistics
+import time
 from collections.abc import Callable
 
 from httpx_sse._decoders import SSEDecoder as HttpxSSEDecoder
 from httpx_sse._decoders import SSELineDecoder as HttpxSSELineDecoder
 from openai._streaming import SSEDecoder as OpenAISSEDecoder
 
-from benchmarks._harness import Candidate, compare, fragments, table
+from benchmarks._harness import Candidate, Row, fragments, table
 from benchmarks.corpus import openai_text, openai_tool_calls, per_event
 from sseparse.framing.sse import SSEDecoder
 
@@ -76,16 +80,36 @@ def openai_sdk(chunks: list[bytes]) -> list[str]:
     return [sse.data for sse in OpenAISSEDecoder().iter_bytes(iter(chunks))]
 
 
+HTTPX = "httpx-sse SSELineDecoder + SSEDecoder"
+OPENAI = "openai SDK SSEDecoder.iter_bytes"
 CANDIDATES: list[tuple[str, Callable[[list[bytes]], list[str]]]] = [
     (FLOOR, floor),
     ("sseparse SSEDecoder", sseparse),
-    ("httpx-sse SSELineDecoder + SSEDecoder", httpx_sse),
-    ("openai SDK SSEDecoder.iter_bytes", openai_sdk),
+    (HTTPX, httpx_sse),
+    (OPENAI, openai_sdk),
 ]
 
 
 def _bind(fn: Callable[[list[bytes]], object], chunks: list[bytes]) -> Callable[[], object]:
     return lambda: fn(chunks)
+
+
+def interleaved(candidates: list[Candidate], *, nbytes: int, repeat: int = REPEAT) -> list[Row]:
+    """Median CPU time of each candidate over *repeat* rounds, the candidates taking turns
+    within each round (after one warm-up round), so that load from other processes on a
+    shared machine falls on all of them alike. Ratios are to the first candidate."""
+    secs: dict[str, list[float]] = {name: [] for name, _ in candidates}
+    for round_ in range(repeat + 1):
+        for name, fn in candidates:
+            gc.collect()
+            start = time.process_time()
+            fn()
+            elapsed = time.process_time() - start
+            if round_:
+                secs[name].append(elapsed)
+    medians = {name: statistics.median(times) for name, times in secs.items()}
+    base = medians[candidates[0][0]]
+    return [Row(name, s, nbytes / s / 1e6, s / base) for name, s in medians.items()]
 
 
 def main() -> str:
@@ -95,10 +119,12 @@ def main() -> str:
         "",
         "Bytes to SSE event data (`str`), no JSON parsing; corpora from "
         "`benchmarks/corpus.py`; every candidate fed the same fragments; median of "
-        f"{REPEAT} runs; time relative to the floor (lower is faster). See "
-        "`benchmarks/bench_sse.py` for what each candidate does.",
+        f"{REPEAT} interleaved rounds of CPU time (the machine is shared); time relative to "
+        "the floor (lower is faster). See `benchmarks/bench_sse.py` for what each candidate "
+        f"does. Load average at the start: {os.getloadavg()[0]:.1f}.",
         "",
     ]
+    summary: list[str] = []
     for corpus_name, data in (("text", openai_text()), ("tool calls", openai_tool_calls())):
         events = data.count(b"\n\n")
         parts.append(f"### {corpus_name} corpus: {len(data) / 1e6:.1f} MB, {events} events")
@@ -112,15 +138,27 @@ def main() -> str:
             assert len(expected) == events
             for name, fn in CANDIDATES:
                 assert fn(chunks) == expected, name
-            rows = compare(
-                [(name, _bind(fn, chunks)) for name, fn in CANDIDATES],
-                nbytes=len(data),
-                baseline=FLOOR,
-                repeat=REPEAT,
+            rows = interleaved(
+                [(name, _bind(fn, chunks)) for name, fn in CANDIDATES], nbytes=len(data)
             )
             parts.append(
                 table(f"{corpus_name}, {label}", rows, baseline="floor").replace("### ", "#### ")
             )
+            by = {r.name: r.seconds for r in rows}
+            ours = by["sseparse SSEDecoder"]
+            summary.append(
+                f"| {corpus_name}, {label} | {ours / by[FLOOR]:.2f}x | "
+                f"{by[HTTPX] / ours:.2f}x | {by[OPENAI] / ours:.2f}x |"
+            )
+    parts += [
+        "### Summary",
+        "",
+        "| corpus, fragments | sseparse time vs floor | httpx-sse time / sseparse time "
+        "| openai SDK time / sseparse time |",
+        "|---|---:|---:|---:|",
+        *summary,
+        "",
+    ]
     return "\n".join(parts)
 
 

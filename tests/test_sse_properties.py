@@ -194,6 +194,9 @@ def _with_offsets(records: list[Any]) -> list[tuple[Any, int]]:
 @example(b"id: 1\n\nid: a\x00\ndata: x\n\n", {"comments": False, "last_event_id": ""})
 @example(b"data: x\n\n\r\n\rdata:y\r\r\n\r\n", {"comments": False, "last_event_id": ""})
 @example(b"data: a\ndata: b\n\n", {"comments": False, "last_event_id": ""})
+@example(b"data: a\n\nevent: x\n\n\ndata: y\n", {"comments": False, "last_event_id": ""})
+@example(b"data: a\r\n\r\nid: 1\r\n\r\n\r\ndata: y\r\n", {"comments": False, "last_event_id": ""})
+@example(b"data: a\n\ndata:b\n\ndata: c\n\n", {"comments": False, "last_event_id": ""})
 @example(b"event: x\ndata: y\n\ndata: z\n\n", {"comments": False, "last_event_id": ""})
 @example(b"id: 7\ndata: y\n\n:c\ndata: z\n\n", {"comments": True, "last_event_id": ""})
 def test_matches_the_reference_model_under_every_fragmentation(

@@ -340,22 +340,44 @@ class SSEDecoder(Decoder[SSERecord]):
             # right here.
             set_type, set_data, set_id, set_offset = _SETTERS
             new = object.__new__
-            for i, block in enumerate(blocks):
-                if block[:5] != b"data:":
-                    blocks = blocks[i:]  # the rest goes the general way below
-                    break
-                event = new(SSEEvent)
-                set_type(event, "message")
-                if block[5:6] == b" ":
+            # Every block is b"data: <value>" when the region starts so and each separator is
+            # followed by "data: " (counted at once: the blocks hold no line end, and a last
+            # piece that starts with a line end could hide one more match, so none is).
+            uniform = (
+                region.startswith(b"data: ")
+                and not last.startswith(sep)
+                and region.count(sep + sep + b"data: ") - last.startswith(b"data: ") == n - 1
+            )
+            if uniform:
+                for block in blocks:
+                    event = new(SSEEvent)
+                    set_type(event, "message")
                     set_data(event, block[6:].decode("utf-8", "replace"))
-                else:
-                    set_data(event, block[5:].decode("utf-8", "replace"))
-                set_id(event, ident)
-                set_offset(event, pos)
-                append(event)
-                pos += len(block) + skip
-            else:
+                    set_id(event, ident)
+                    set_offset(event, pos)
+                    append(event)
+                    pos += len(block) + skip
                 blocks = []
+            else:
+                for i, block in enumerate(blocks):
+                    if block[:5] != b"data:":
+                        blocks = blocks[i:]  # the rest goes the general way below
+                        break
+                    event = new(SSEEvent)
+                    set_type(event, "message")
+                    if block[5:6] == b" ":
+                        set_data(event, block[6:].decode("utf-8", "replace"))
+                    else:
+                        set_data(event, block[5:].decode("utf-8", "replace"))
+                    set_id(event, ident)
+                    set_offset(event, pos)
+                    append(event)
+                    pos += len(block) + skip
+                else:
+                    blocks = []
+            if not blocks and not last:  # the region ended with a blank line: all done
+                self._pos = self._start = pos
+                return
         run: list[bytes] = []  # lines for _lines, starting at run_pos
         run_pos = pos
         for block in blocks:
