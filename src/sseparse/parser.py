@@ -237,11 +237,12 @@ class StreamParser(Decoder[Event]):
         pos = self._pos
         hold = self._hold
         on_message = self._on_message
+        has_cr = b"\r" in data  # searched once here rather than in every block
         for block in blocks:
             if (
                 block[:6] == b"data: "
                 and b"\n" not in block
-                and b"\r" not in block
+                and (not has_cr or b"\r" not in block)
                 and len(block) <= hold
             ):
                 try:
