@@ -214,3 +214,16 @@ def test_accumulating_is_linear() -> None:
     cost(1000)
     small, large = min(cost(100_000) for _ in range(3)), min(cost(400_000) for _ in range(3))
     assert large < small * 8, (small, large)  # 4x the input: about 4x the time, far from 16x
+
+
+def test_not_an_event() -> None:
+    import pytest
+
+    from sseparse.errors import UsageError
+
+    acc = Accumulator()
+    with pytest.raises(UsageError):
+        acc.add("text")  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        acc.feed([TextDelta(text="a"), {"text": "b"}])  # type: ignore[list-item]
+    assert acc.message.text == "a"

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import UsageError
 from .events import (
     Citation,
     Done,
@@ -239,7 +240,8 @@ class Accumulator:
     ``add(event)`` / ``feed(events)``; read ``messages`` (indexed by choice), ``message``
     (choice 0), ``usage`` (the last snapshot), ``errors`` (``ProviderError`` events),
     ``others`` (``Other`` events), ``done``/``clean`` (whether, and how, the stream ended),
-    and ``to_openai()`` for an OpenAI ``chat.completion`` dict. Never raises for any event.
+    and ``to_openai()`` for an OpenAI ``chat.completion`` dict. Never raises for an event;
+    ``UsageError`` for anything else.
     """
 
     __slots__ = (
@@ -290,14 +292,22 @@ class Accumulator:
     # -- input ------------------------------------------------------------------------------
 
     def add(self, event: Event) -> None:
-        """Fold one event in."""
-        self._dispatch[type(event)](event)
+        """Fold one event in; ``UsageError`` if *event* is not one of ``sseparse.events``."""
+        try:
+            handler = self._dispatch[type(event)]
+        except KeyError:
+            raise UsageError(f"not an sseparse event: {event!r}") from None
+        handler(event)
 
     def feed(self, events: Iterable[Event]) -> None:
-        """Fold every event of *events* in, in order."""
+        """Fold every event of *events* in, in order (``UsageError`` for a non-event)."""
         dispatch = self._dispatch
         for event in events:
-            dispatch[type(event)](event)
+            try:
+                handler = dispatch[type(event)]
+            except KeyError:
+                raise UsageError(f"not an sseparse event: {event!r}") from None
+            handler(event)
 
     def _get(self, choice: int) -> Message:
         messages = self._messages
