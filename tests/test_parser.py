@@ -174,3 +174,16 @@ def test_usage_errors(cls: type[StreamParser]) -> None:
         parser.feed(b"data: [DONE]\n\n")
     with pytest.raises(UsageError):
         parser.receive_data(b"")
+
+
+@pytest.mark.parametrize("cls", [StreamParser, GenericParser])
+def test_feed_after_receive_data_returns_the_queued_events_first(cls: type[StreamParser]) -> None:
+    parser = cls("openai")
+    parser.receive_data(
+        b'data: {"choices": [{"index": 0, "delta": {"content": "a"}}]}\n\ndata: {"cho'
+    )
+    assert parser.feed(b"ices") == [TextDelta(text="a")]  # mid-line, but the queue comes first
+    assert parser.feed(b'": [{"index": 0, "delta": {"content": "b"}}]}\n\n') == [
+        TextDelta(text="b")
+    ]
+    assert parser.next_event() is None

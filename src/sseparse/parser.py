@@ -122,6 +122,21 @@ class StreamParser(Decoder[Event]):
     def feed(self, data: BytesLike) -> list[Event]:
         """Buffer *data* and return every event now complete, in order (see ``Decoder.feed``
         for what it raises)."""
+        tail = self._tail
+        if (
+            tail
+            and type(data) is bytes
+            and not self._queue
+            and b"\n" not in data
+            and b"\r" not in data
+            and len(tail) + len(data) <= self._hold
+        ):
+            # Fused path, inside one line (the common small fragment): just hold the bytes,
+            # as _decode_fused would. A line is only ever held in fused mode, outside a slow
+            # segment, with no error raised and before close(): every path that raises or
+            # closes empties the tail first.
+            tail += data
+            return []
         if (
             self._fused
             and type(data) is bytes
@@ -132,17 +147,6 @@ class StreamParser(Decoder[Event]):
             # The fused path without the protocol's layers of calls; the same contract as
             # Decoder.feed + _decode_into (events before a fault first, then the fault,
             # sticky).
-            tail = self._tail
-            if (
-                tail
-                and b"\n" not in data
-                and b"\r" not in data
-                and len(tail) + len(data) <= self._hold
-            ):
-                # Inside one line (the common small fragment): just hold the bytes, as
-                # _decode_fused would. A tail is only held outside a slow segment.
-                tail += data
-                return []
             out: list[Event] = []
             try:
                 self._decode_fused(data, out)
