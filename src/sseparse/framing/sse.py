@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._protocol import BytesLike, Decoder
-from ..errors import LimitExceeded, UsageError, quote
+from ..errors import LimitExceeded, ParseError, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
 
 __all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder"]
@@ -203,6 +203,31 @@ class SSEDecoder(Decoder[SSERecord]):
         """How many bytes at the end of the stream ``close()`` discarded because no blank line
         finished them (0 for a stream that ends cleanly, and before ``close()``)."""
         return self._discarded
+
+    def feed(self, data: BytesLike) -> list[SSERecord]:
+        """Buffer *data* and return every record now complete, in order (see
+        ``Decoder.feed`` for the contract and what it raises)."""
+        if type(data) is bytes and self._error is None and not self._queue and not self._closed:
+            # Decoder.feed + _decode_into without their layers of calls, for the common case;
+            # the same contract (records before a fault first, then the fault, sticky).
+            if (
+                b"\n" not in data
+                and b"\r" not in data
+                and not (self._bom or self._cr)
+                and len(self._pending) + len(data) <= self._room
+            ):
+                # Inside one line (a small fragment): just hold the bytes, as _decode would.
+                self._pending += data
+                return []
+            out: list[SSERecord] = []
+            try:
+                self._decode(data, out)
+            except ParseError as exc:
+                self._error = exc
+                if not out:
+                    raise
+            return out
+        return super().feed(data)
 
     # -- the decoder hooks --------------------------------------------------------------------
 
