@@ -97,10 +97,16 @@ def test_error_body_as_a_json_document() -> None:
     ]
 
 
-def test_error_body_read_as_sse_never_claims_success() -> None:
-    events = decode(read(ERROR_BODY))
-    assert events[-1] == Done(clean=False)
-    acc = fold(events)
+def test_error_body_read_as_sse_is_reported_as_the_error() -> None:
+    # With the default SSE framing, a body that starts with "{" is taken as one JSON
+    # document (an HTTP error body), so the error is reported, not silently dropped.
+    as_sse = check_all_fragmentations(lambda: StreamParser("gemini"), read(ERROR_BODY))
+    as_json = check_all_fragmentations(
+        lambda: StreamParser("gemini", format="json"), read(ERROR_BODY)
+    )
+    assert as_sse == as_json
+    assert isinstance(as_sse.items[0], ProviderError) and as_sse.items[-1] == Done(clean=False)
+    acc = fold(as_sse.items)
     assert acc.message.finish_reason is None and acc.usage is None and not acc.clean
 
 

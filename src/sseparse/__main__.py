@@ -32,25 +32,6 @@ __all__ = ["main"]
 _READ_SIZE = 64 * 1024
 
 
-def _detect_dialect(data: bytes, *, final: bool) -> tuple[str, str] | None:
-    """The (dialect, format) of a stream starting with *data*; ``None`` while more bytes are
-    needed (never when *final*). Raises ``UndetectableStream``.
-
-    The one place the command line decides what it is reading: when ``StreamParser`` learns
-    ``dialect="auto"`` this can simply return ``("auto", None)``-like defaults.
-    """
-    from .detect import AutoDetector
-
-    detector = AutoDetector()
-    decided = detector.feed(data)
-    if decided is None and final:
-        decided = detector.finish()
-    if decided is None:
-        return None
-    fmt, dialect = decided
-    return dialect, fmt
-
-
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     read = getattr(stream, "read1", stream.read)
     while True:
@@ -61,25 +42,9 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def _events(stream: IO[bytes], dialect: str | None, fmt: str | None) -> Iterator[Event]:
-    """Decode *stream* incrementally, detecting the dialect from the first bytes if needed."""
-    chunks = _chunks(stream)
-    head = b""
-    if dialect is None:
-        decided = None
-        for piece in chunks:
-            head += piece
-            decided = _detect_dialect(head, final=False)
-            if decided is not None:
-                break
-        if decided is None:
-            decided = _detect_dialect(head, final=True)
-        assert decided is not None
-        dialect, detected_format = decided
-        fmt = fmt or detected_format
-    parser = StreamParser(dialect, format=fmt)
-    if head:
-        yield from parser.feed(head)
-    for piece in chunks:
+    """Decode *stream* incrementally (``dialect=None`` detects it from the first bytes)."""
+    parser = StreamParser(dialect or "auto", format=fmt)
+    for piece in _chunks(stream):
         yield from parser.feed(piece)
     yield from parser.close()
     parser.close()  # raises a fault found by the first close() after some events

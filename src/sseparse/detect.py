@@ -31,11 +31,18 @@ import zlib
 from typing import Any
 
 from ._protocol import BytesLike, Decoder
-from .errors import ParseError, UndetectableStream, quote
+from .errors import ParseError, UndetectableStream, UsageError, quote
 from .framing import decoder_class
 from .framing.records import JSONRecord, SSEEvent
 
-__all__ = ["DEFAULT_MAX_PROBE", "AutoDetector", "dialect_of", "error_from_body", "sniff_format"]
+__all__ = [
+    "DEFAULT_MAX_PROBE",
+    "AutoDetector",
+    "BodySniffer",
+    "dialect_of",
+    "error_from_body",
+    "sniff_format",
+]
 
 DEFAULT_MAX_PROBE = 16 * 1024 * 1024
 # How much of the start of a stream the framing sniffer looks at, at most.
@@ -229,15 +236,34 @@ class AutoDetector:
     parser meets it again when the bytes are replayed.
     """
 
-    __slots__ = ("_chunks", "_format", "_head", "_probe", "_size", "max_probe")
+    __slots__ = (
+        "_chunks",
+        "_format",
+        "_head",
+        "_options",
+        "_probe",
+        "_size",
+        "_waiting",
+        "max_probe",
+    )
 
-    def __init__(self, *, max_probe: int = DEFAULT_MAX_PROBE) -> None:
+    def __init__(
+        self,
+        *,
+        format: str | None = None,
+        options: dict[str, Any] | None = None,
+        max_probe: int = DEFAULT_MAX_PROBE,
+    ) -> None:
         self.max_probe = max_probe
+        # The caller's framing options (limits) apply while probing too.
+        self._options = options or {}
         self._chunks: list[bytes] = []
         self._head = bytearray()
+        self._waiting = False
         self._size = 0
-        self._format: str | None = None
-        self._probe: Decoder[Any] | None = None
+        # A format given by the caller is taken as it is; only the dialect is detected.
+        self._format: str | None = format
+        self._probe: Decoder[Any] | None = self._make_probe(format) if format else None
 
     def buffered(self) -> bytes:
         """Every byte fed so far."""
@@ -251,17 +277,18 @@ class AutoDetector:
             if len(self._head) < _SNIFF_WINDOW:
                 self._head += chunk[: _SNIFF_WINDOW - len(self._head)]
             full = len(self._head) >= _SNIFF_WINDOW
-            # Undecided prefixes are short, all whitespace, or a JSON line still waiting for
-            # its newline: only a newline (or a short head) can change the answer, so the
-            # head is not rescanned for every byte.
-            if len(self._head) > 16 and b"\n" not in chunk and not full:
+            # A prefix left undecided past 16 bytes is all whitespace or a JSON line still
+            # waiting for its newline: only a newline can change the answer (no record can
+            # be complete before one), so the head is not rescanned for every byte.
+            if self._waiting and b"\n" not in chunk and not full:
                 return None
             fmt = sniff_format(bytes(self._head), final=full)
             if fmt is None:
+                self._waiting = len(self._head) > 16
                 return None
             self._chunks = [b"".join(self._chunks)]
             self._format = fmt
-            self._probe = decoder_class(fmt)()
+            self._probe = self._make_probe(fmt)
             chunk = self._chunks[0]
         decided = self._run(lambda records: self._probe_feed(chunk, records))
         if decided is None and self._size > self.max_probe:
@@ -278,7 +305,7 @@ class AutoDetector:
             fmt = sniff_format(self.buffered(), final=True)
             assert fmt is not None
             self._format = fmt
-            self._probe = decoder_class(fmt)()
+            self._probe = self._make_probe(fmt)
             decided = self._run(lambda records: self._probe_feed(self.buffered(), records))
             if decided is not None:
                 return decided
@@ -286,6 +313,12 @@ class AutoDetector:
         if decided is not None:
             return decided
         return self._format, _FALLBACK.get(self._format, "bedrock-converse")
+
+    def _make_probe(self, fmt: str) -> Decoder[Any]:
+        try:
+            return decoder_class(fmt)(**self._options)
+        except TypeError as exc:
+            raise UsageError(f"bad option for the {fmt} decoder: {exc}") from None
 
     def _probe_feed(self, chunk: bytes, records: list[Any]) -> None:
         assert self._probe is not None
@@ -313,3 +346,42 @@ class AutoDetector:
         if failed:
             return self._format, _FALLBACK.get(self._format, "bedrock-converse")
         return None
+
+
+class BodySniffer:
+    """Holds the first bytes of a stream of a declared framing until its first significant
+    byte (after one optional BOM and ASCII whitespace) shows whether it is really that
+    framing or a JSON document (``"json"``): SSE, a JSON array and AWS event-stream can never
+    start with ``{``, while HTTP error bodies do.
+
+    ``feed`` returns the framing to use once known, then ``buffered`` gives the bytes seen.
+    Whitespace is held for at most ``_SNIFF_WINDOW`` bytes before the declared framing is
+    taken as it is.
+    """
+
+    __slots__ = ("_declared", "_head", "_seen")
+
+    def __init__(self, declared: str) -> None:
+        self._declared = declared
+        self._head = bytearray()
+        self._seen = 0  # bytes of the head known to be BOM or whitespace (never rescanned)
+
+    def buffered(self) -> bytes:
+        return bytes(self._head)
+
+    def feed(self, data: BytesLike) -> str | None:
+        head = self._head
+        head += data
+        if self._seen == 0 and len(head) < 3 and _BOM.startswith(head):
+            return None  # perhaps a BOM still arriving
+        if self._seen == 0 and head[:3] == _BOM:
+            self._seen = 3
+        rest = head[self._seen :]
+        stripped = rest.lstrip(_WS)
+        self._seen += len(rest) - len(stripped)
+        if not stripped:
+            return None if len(head) < _SNIFF_WINDOW else self._declared
+        return "json" if stripped[:1] == b"{" else self._declared
+
+    def finish(self) -> str:
+        return self._declared

@@ -37,14 +37,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ._protocol import BytesLike, Decoder
+from .detect import AutoDetector, BodySniffer, error_from_body
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
 from .errors import LimitExceeded, ParseError, UsageError
-from .events import Event
+from .events import Event, ProviderError
 from .framing import decoder_class
+from .framing.jsondoc import JSONDocumentDecoder
 from .framing.sse import DEFAULT_MAX_EVENT_SIZE
 
 __all__ = ["StreamParser"]
+
+# Framings that can never start with "{": a body that does is a JSON document (error body).
+_SNIFFED_FORMATS = frozenset({"sse", "jsonarray", "json-array", "eventstream"})
 
 # Exceptions a dialect may hit while reading a payload of the wrong shape; they mean the
 # payload is malformed and are re-raised as MalformedPayload.
@@ -79,6 +84,8 @@ class StreamParser(Decoder[Event]):
         "_hold",
         "_lf",
         "_on_message",
+        "_options",
+        "_pending",
         "_pos",
         "_shift",
         "_slow",
@@ -92,9 +99,27 @@ class StreamParser(Decoder[Event]):
 
     def __init__(self, dialect: str = "openai", *, format: str | None = None, **options: Any):
         super().__init__()
+        self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
+        self._fused = False
+        self._pending: AutoDetector | BodySniffer | None = None
+        if dialect == "auto":
+            # Nothing is built until the first bytes tell the framing and the dialect; the
+            # options are checked then (a bad one is a UsageError from feed()).
+            self.dialect_name = dialect
+            self.format = format
+            self._options = options
+            self._pending = AutoDetector(format=format, options=options)
+            return
+        self._setup(dialect, format, options)
+        if self.format in _SNIFFED_FORMATS:
+            self._pending = BodySniffer(self.format)
+
+    def _setup(self, dialect: str, format: str | None, options: dict[str, Any]) -> None:
+        """Build the dialect and the framing decoder (``UsageError`` for a bad name/option)."""
         cls = dialect_class(dialect)
         self.dialect_name = dialect
         self.format = format or cls.default_format
+        self._options = options
         self._dialect: Dialect[Any] = cls()
         if self.format == "sse" and getattr(cls, "wants_comments", False):
             # The dialect turns comments into KeepAlive; the caller may still say otherwise.
@@ -107,7 +132,6 @@ class StreamParser(Decoder[Event]):
             self._dialect, "on_message", None
         )
         self._fused = self._allow_fused and self.format == "sse" and on_message is not None
-        self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         if self._fused:
             assert on_message is not None
             self._on_message = on_message
@@ -118,6 +142,31 @@ class StreamParser(Decoder[Event]):
             self._lf = False  # slow mode: the last byte given to the decoder was an LF
             self._fed = 0  # bytes given to the decoder so far
             self._shift = 0  # stream offset minus decoder offset, for the current segment
+
+    # -- the start of the stream: detection and JSON error bodies (see sseparse.detect) ----
+
+    def _resolve(self, decided: tuple[str, str] | str) -> None:
+        """Act on what the pending detector decided: build the parser for it."""
+        self._pending = None
+        if isinstance(decided, tuple):
+            fmt, dialect = decided
+            self._setup(dialect, fmt, self._options)
+        elif decided == "json":
+            # The body is one JSON document (an HTTP error body), not the declared framing.
+            self.format = "json"
+            self._fused = False
+            self._framing = JSONDocumentDecoder()
+
+    def _apply_body(self, records: list[Any], out: list[Event]) -> None:
+        """Records of a JSON-document body: a provider error object is reported as such
+        (whatever the dialect); anything else goes to the dialect."""
+        for record in records:
+            found = error_from_body(record.value)
+            if found is None:
+                self._apply([record], out)
+            else:
+                message, kind, code = found
+                out.append(ProviderError(message=message, type=kind, code=code, raw=record.value))
 
     def feed(self, data: BytesLike) -> list[Event]:
         """Buffer *data* and return every event now complete, in order (see ``Decoder.feed``
@@ -139,6 +188,7 @@ class StreamParser(Decoder[Event]):
             return []
         if (
             self._fused
+            and self._pending is None
             and type(data) is bytes
             and self._error is None
             and not self._queue
@@ -173,6 +223,13 @@ class StreamParser(Decoder[Event]):
             ) from exc
 
     def _decode(self, data: BytesLike, out: list[Event]) -> None:
+        pending = self._pending
+        if pending is not None:
+            decided = pending.feed(data)
+            if decided is None:
+                return
+            self._resolve(decided)
+            data = pending.buffered()
         if self._fused:
             self._decode_fused(data, out)
             return
@@ -280,6 +337,12 @@ class StreamParser(Decoder[Event]):
         self._lf = data[-1] == 0x0A
 
     def _finish(self, out: list[Event]) -> None:
+        pending = self._pending
+        if pending is not None:
+            self._resolve(pending.finish())
+            data = pending.buffered()
+            if data:
+                self._decode(data, out)
         if self._fused and self._tail:
             # A held line is an unfinished event: the decoder would discard it too. It still
             # gets the bytes, so that what it reports about the end (discarded_bytes) holds.
@@ -290,7 +353,10 @@ class StreamParser(Decoder[Event]):
         try:
             self._framing._finish_into(records)
         finally:
-            self._apply(records, out)
+            if self.format == "json":
+                self._apply_body(records, out)
+            else:
+                self._apply(records, out)
         try:
             self._dialect.on_end(out)
         except ParseError:
