@@ -294,7 +294,7 @@ def test_created_at(stamp: str, seconds: int | None) -> None:
 
 def test_fast_built_text_delta_is_an_ordinary_event() -> None:
     raw = {"message": {"content": "x"}}
-    fast = ollama._text_delta("x", raw)
+    fast = ollama._text_delta("x", 0, raw)
     assert type(fast) is TextDelta
     assert fast == TextDelta(text="x") and repr(fast) == repr(TextDelta(text="x"))
     assert (fast.text, fast.choice, fast.raw) == ("x", 0, raw)

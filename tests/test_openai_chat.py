@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -591,28 +590,6 @@ def test_malformed_payloads(data: str) -> None:
         run(SSEEvent(data=data, offset=123), end=False)
     assert info.value.offset == 123
     assert info.value.payload == data
-
-
-def test_fast_maker_builds_the_same_event() -> None:
-    from sseparse.dialects.openai_chat import fast_maker
-
-    raw = {"k": 1}
-    make = fast_maker(TextDelta, "text", "choice", "raw")
-    made = make("hi", 2, raw)
-    assert made == TextDelta(text="hi", choice=2, raw=raw)
-    assert (made.text, made.choice, made.raw, repr(made)) == (
-        "hi",
-        2,
-        raw,
-        repr(TextDelta(text="hi", choice=2)),
-    )
-    make4 = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
-    assert make4(1, "{", 0, raw) == ToolCallDelta(index=1, arguments="{")
-    # Not every field named: the class's own constructor fills the defaults.
-    partial = fast_maker(TextDelta, "text", "raw")
-    assert partial("x", raw) == TextDelta(text="x") and partial("x", raw).choice == 0
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.text = "no"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("position", ["0.0", "true", "[0]", '"0"'])

@@ -44,11 +44,11 @@ shape, raises ``MalformedPayload`` at the record's offset.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from .._build import fast_maker
 from ..events import (
     Citation,
     Done,
@@ -89,48 +89,6 @@ _str = str
 _dict = dict
 _list = list
 _int = int
-
-
-def fast_maker(cls: type[Any], *names: str) -> Callable[..., Any]:
-    """Return ``make(*values)`` building a frozen slotted event ``cls`` with *names* set to
-    *values*, positionally — the same object as ``cls(**dict(zip(names, values)))``.
-
-    A frozen dataclass ``__init__`` sets each field through ``object.__setattr__``; writing
-    the slots through their descriptors costs a fraction of that, which matters on the hot
-    path (one event per chunk). If *names* are not exactly the class's fields (an optional
-    field was added since), the class's own constructor is used, so nothing is left unset.
-    """
-    fields = [f.name for f in dataclasses.fields(cls)]
-    if sorted(fields) != sorted(names) or len(names) not in (3, 4):
-
-        def construct(*values: Any) -> Any:
-            return cls(**dict(zip(names, values, strict=True)))
-
-        return construct
-    new = object.__new__
-    setters = [getattr(cls, name).__set__ for name in names]
-    if len(names) == 3:
-        set_a, set_b, set_c = setters
-
-        def make3(a: Any, b: Any, c: Any) -> Any:
-            obj = new(cls)
-            set_a(obj, a)
-            set_b(obj, b)
-            set_c(obj, c)
-            return obj
-
-        return make3
-    set_a, set_b, set_c, set_d = setters
-
-    def make4(a: Any, b: Any, c: Any, d: Any) -> Any:
-        obj = new(cls)
-        set_a(obj, a)
-        set_b(obj, b)
-        set_c(obj, c)
-        set_d(obj, d)
-        return obj
-
-    return make4
 
 
 # The events built once per chunk, made fast: (text, choice, raw) and (index, arguments,

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import overload
 
+from .._build import fast_maker
 from .._protocol import BytesLike, Decoder
 from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream, UsageError
 from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
@@ -123,6 +124,10 @@ class EventStreamMessage:
     def exception_type(self) -> str | None:
         """``:exception-type`` of an exception message (e.g. ``throttlingException``)."""
         return self._string(":exception-type")
+
+
+# One message per frame on the hot path: built through its slots (see _build).
+_new_message = fast_maker(EventStreamMessage, "headers", "payload", "offset")
 
 
 class EventStreamDecoder(Decoder[EventStreamMessage]):
@@ -247,12 +252,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         cache = self._cache
         max_message = self.max_message_size
         max_headers = self.max_headers_size
-        # Building the frozen dataclass through its __init__ costs about twice as much as
-        # setting its three slots the way that __init__ does (object.__setattr__); it has no
-        # __post_init__, so the result is identical.
-        new = object.__new__
-        put = object.__setattr__
-        message_cls = EventStreamMessage
+        make = _new_message
         while n - pos >= 12:
             total, headers_len, prelude_crc = unpack_prelude(data, pos)
             if (
@@ -289,11 +289,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                         cache[block] = headers
             else:
                 headers = ()
-            message = new(message_cls)
-            put(message, "headers", headers)
-            put(message, "payload", data[body : end - 4])
-            put(message, "offset", base + pos)
-            out.append(message)
+            out.append(make(headers, data[body : end - 4], base + pos))
             pos = end
         if pos < n:
             self._buf += view[pos:]

@@ -22,11 +22,11 @@ passes the limit; nothing beyond the limit is buffered.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
 
+from .._build import fast_maker
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
 from .records import JSONRecord
@@ -46,36 +46,10 @@ _WS = " \t\r\n"  # JSON whitespace
 _scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-def _slot_setters() -> tuple[Callable[[JSONRecord, Any], None], ...] | None:
-    """The setters of ``JSONRecord``'s four slots, or ``None`` if it is not exactly those.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
-    costs as much as parsing a short line. When ``JSONRecord`` is exactly these four slots
-    (no other field, no ``__post_init__``), records are built by setting the slots directly:
-    the same object, at half the cost. Otherwise the constructor is used.
-    """
-    names = ("value", "raw", "offset", "line")
-    if tuple(f.name for f in dataclasses.fields(JSONRecord)) != names:
-        return None
-    if hasattr(JSONRecord, "__post_init__"):
-        return None
-    return tuple(vars(JSONRecord)[name].__set__ for name in names)
-
-
-_SETTERS = _slot_setters()
-
-
-def new_record(value: Any, raw: bytes, offset: int, line: int | None) -> JSONRecord:
-    """``JSONRecord(value=value, raw=raw, offset=offset, line=line)``, built fast."""
-    if _SETTERS is None:
-        return JSONRecord(value=value, raw=raw, offset=offset, line=line)
-    set_value, set_raw, set_offset, set_line = _SETTERS
-    record: JSONRecord = object.__new__(JSONRecord)
-    set_value(record, value)
-    set_raw(record, raw)
-    set_offset(record, offset)
-    set_line(record, line)
-    return record
+# One record per line: built through its slots, the same object at half the cost (see _build).
+new_record: Callable[[Any, bytes, int, int | None], JSONRecord] = fast_maker(
+    JSONRecord, "value", "raw", "offset", "line"
+)
 
 
 class JSONLinesDecoder(Decoder[JSONRecord]):
@@ -143,11 +117,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         """Decode complete lines (the hot path: one C-level JSON scan per line); *cr* says
         whether a line may end in ``\\r`` (when none can, the per-line check is skipped)."""
         scan = _scan_once
-        setters = _SETTERS
-        if setters is not None:
-            set_value, set_raw, set_offset, set_line = setters
-        new = object.__new__
-        record_class = JSONRecord
+        make = new_record
         limit = self.max_line_size
         offset = self._offset
         lineno = self._line
@@ -174,15 +144,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                         raise self._invalid(line, exc) from exc
                     offset += size + 1
                     continue
-            if setters is not None:  # new_record(), inlined: this loop runs once per line
-                record = new(record_class)
-                set_value(record, value)
-                set_raw(record, raw)
-                set_offset(record, offset)
-                set_line(record, lineno)
-            else:
-                record = new_record(value, raw, offset, lineno)
-            append(record)
+            append(make(value, raw, offset, lineno))
             offset += size + 1
         self._offset, self._line = offset, lineno
 
