@@ -28,6 +28,7 @@ class GenericParser(StreamParser):
 def test_fused_path_is_used_for_openai_and_not_forced_elsewhere() -> None:
     assert StreamParser("openai")._fused
     assert StreamParser("mistral")._fused
+    assert StreamParser("anthropic")._typed and not StreamParser("openai")._typed
     assert not GenericParser("openai")._fused
     assert not StreamParser("openai", format="jsonlines")._fused
 
@@ -95,15 +96,21 @@ def test_a_mid_stream_bom_is_not_stripped() -> None:
     assert GenericParser("openai").feed(data) == [Done()]
 
 
+# Dialects with the fused path: "openai" (data-only blocks) and the ones whose payloads name
+# their own type (ignores_event_type: "event: …" + "data: …" blocks too).
+FUSED_DIALECTS = ["openai", "anthropic", "openai-responses"]
+
+
+@pytest.mark.parametrize("dialect", FUSED_DIALECTS)
 @pytest.mark.parametrize("entry", captures(fmt="sse"), ids=lambda e: e["file"])
-def test_fused_equals_generic_on_every_sse_capture(entry: dict[str, Any]) -> None:
-    # The openai dialect on every SSE capture, whatever its API: CRLF (Gemini), event: lines
+def test_fused_equals_generic_on_every_sse_capture(entry: dict[str, Any], dialect: str) -> None:
+    # Each fused dialect on every SSE capture, whatever its API: CRLF (Gemini), event: lines
     # (Anthropic, Cohere), comments, errors — the fused path must decide exactly the same.
     data = read(entry["file"])
     chunks = random_partition(data, random.Random(len(data)))
     for parts in ([data], chunks, [data[i : i + 61] for i in range(0, len(data), 61)]):
-        fused, _ = run_feed(lambda: StreamParser("openai"), parts)
-        generic, _ = run_feed(lambda: GenericParser("openai"), parts)
+        fused, _ = run_feed(lambda: StreamParser(dialect), parts)
+        generic, _ = run_feed(lambda: GenericParser(dialect), parts)
         assert fused == generic
 
 
@@ -116,6 +123,10 @@ PIECES = [
     b'{"name":"f","arguments":"{}"}}]},"finish_reason":"stop"}]}',
     b'{"choices":[],"usage":{"prompt_tokens":1}}',
     b'{"error":{"message":"m"}}',
+    b'{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}',
+    b'{"type":"response.output_text.delta","delta":"hi"}',
+    b"event: content_block_delta\n",
+    b"event: \n",
     b"[1]",
     b"{bad",
     b"\xff\xfe",
@@ -138,21 +149,22 @@ PIECES = [
     st.lists(st.sampled_from(PIECES), max_size=40),
     st.integers(0, 2**32),
     st.sampled_from([16, 64, 1 << 20]),
+    st.sampled_from(FUSED_DIALECTS),
 )
 def test_fused_equals_generic_on_generated_streams(
-    pieces: list[bytes], seed: int, limit: int
+    pieces: list[bytes], seed: int, limit: int, dialect: str
 ) -> None:
     data = b"".join(pieces)
     chunks = random_partition(data, random.Random(seed))
     for parts in ([data], chunks):
-        fused, fused_counts = run_feed(lambda: StreamParser("openai", max_event_size=limit), parts)
+        fused, fused_counts = run_feed(lambda: StreamParser(dialect, max_event_size=limit), parts)
         generic, generic_counts = run_feed(
-            lambda: GenericParser("openai", max_event_size=limit), parts
+            lambda: GenericParser(dialect, max_event_size=limit), parts
         )
         assert fused == generic
         if generic.error is None:
             assert fused_counts == generic_counts  # the same latency, fragment by fragment
-    pulled = run_pull(lambda: StreamParser("openai", max_event_size=limit), chunks)
+    pulled = run_pull(lambda: StreamParser(dialect, max_event_size=limit), chunks)
     assert pulled == generic
 
 

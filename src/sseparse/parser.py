@@ -64,6 +64,18 @@ def _payload_of(record: Any) -> str | bytes:
     return repr(record)
 
 
+def _held_event_line(rest: bytes) -> bool:
+    """Whether *rest* (CR-free, no blank line) is an ``event: …`` line and the start of a
+    ``data: …`` line: its one complete line makes no record (it only names the event), so
+    holding it changes nothing the decoder would return, and a typed block cut after its
+    first line still takes the fused path."""
+    if rest[:7] != b"event: ":
+        return False
+    nl = rest.find(b"\n")
+    after = rest[nl + 1 :]
+    return b"\n" not in after and (after[:6] == b"data: " or b"data: ".startswith(after))
+
+
 class StreamParser(Decoder[Event]):
     """Bytes in, typed LLM events out.
 
@@ -90,6 +102,7 @@ class StreamParser(Decoder[Event]):
         "_shift",
         "_slow",
         "_tail",
+        "_typed",
         "dialect_name",
         "format",
     )
@@ -135,6 +148,7 @@ class StreamParser(Decoder[Event]):
         if self._fused:
             assert on_message is not None
             self._on_message = on_message
+            self._typed: bool = getattr(cls, "ignores_event_type", False)
             # Checked by the decoder's constructor.
             self._hold: int = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
             self._pos = 0  # stream offset of the next byte not given to the decoder or held
@@ -298,6 +312,7 @@ class StreamParser(Decoder[Event]):
         pos = self._pos
         hold = self._hold
         on_message = self._on_message
+        typed = self._typed
         has_cr = b"\r" in data  # searched once here rather than in every block
         for block in blocks:
             if (
@@ -317,6 +332,29 @@ class StreamParser(Decoder[Event]):
                         payload=block[6:].decode("utf-8", "replace"),
                     ) from exc
                 pos += len(block) + 2
+            elif (
+                typed
+                and block[:7] == b"event: "
+                and b"\r" not in block
+                and len(block) <= hold
+                and (nl := block.find(b"\n")) > 0
+                and block[nl + 1 : nl + 7] == b"data: "
+                and block.find(b"\n", nl + 1) < 0
+            ):
+                # "event: <name>" + "data: <payload>": one event whose name this dialect
+                # does not use (ignores_event_type), so it is the same as a data-only block.
+                payload = block[nl + 7 :].decode("utf-8", "replace")
+                try:
+                    on_message(payload, pos, out)
+                except ParseError:
+                    raise
+                except _SHAPE_ERRORS as exc:
+                    raise malformed(
+                        f"unexpected payload shape ({type(exc).__name__}: {exc})",
+                        offset=pos,
+                        payload=payload,
+                    ) from exc
+                pos += len(block) + 2
             else:
                 self._pos = pos
                 self._shift = pos - self._fed
@@ -324,7 +362,9 @@ class StreamParser(Decoder[Event]):
                 pos = self._pos
         self._pos = pos
         if rest:
-            if len(rest) <= hold and b"\n" not in rest and b"\r" not in rest:
+            if len(rest) <= hold and b"\r" not in rest and (
+                b"\n" not in rest or (typed and _held_event_line(rest))
+            ):
                 tail += rest
             else:
                 self._to_slow(rest, out)

@@ -84,6 +84,8 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from .._build import fast_maker
+from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Done,
@@ -107,7 +109,7 @@ from ._base import Dialect, load_json, malformed
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
 
-_loads = json.loads
+_loads = _fast_loads  # json.loads, through its C scanner (see _json)
 
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -165,6 +167,10 @@ def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
+# One TextDelta per text chunk on the hot path: built through its slots (see _build).
+_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
+
+
 class _Call:
     """An open tool call: its ordinal, identity and the argument fragments so far."""
 
@@ -196,6 +202,9 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
     default_format: ClassVar[str] = "sse"
+    # The SSE event name repeats the payload\'s "type": StreamParser may skip building
+    # SSEEvent records for "event: …" + "data: …" blocks and call on_message directly.
+    ignores_event_type: ClassVar[bool] = True
     # Anthropic itself sends ``ping`` events, but proxies may add SSE comments: keep them.
     wants_comments: ClassVar[bool] = True
 
@@ -222,36 +231,38 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
         """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
         if type(record) is SSEEvent:
-            data = record.data
-            try:
-                value = _loads(data)
-            except (ValueError, RecursionError):
-                if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
-                    return
-                load_json(data, offset=record.offset)  # raises MalformedPayload
-                raise  # pragma: no cover - load_json raised already
-            # Fast path for the bulk of a stream: a well-formed text delta (subscripts are
-            # cheaper than .get). Anything else, or anything of an unexpected shape, takes
-            # the general, validating path.
-            try:
-                if value["type"] == "content_block_delta":
-                    delta = value["delta"]
-                    if delta["type"] == "text_delta":
-                        text = delta["text"]
-                        if type(text) is str and text:
-                            out.append(TextDelta(text=text, raw=value))
-                            return
-            except (KeyError, TypeError, IndexError):
-                pass
-            if type(value) is not dict:
-                raise malformed(
-                    "event data is not a JSON object", offset=record.offset, payload=data
-                )
-            self.on_json(value, out, offset=record.offset, payload=data)
+            self.on_message(record.data, record.offset, out)
         elif type(record) is SSEComment:
             out.append(KeepAlive(raw=record.text))
         else:
             out.append(Other(kind="retry", raw=record))
+
+    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
+        """Map the data of one SSE event (its type is not used: every payload names its own
+        ``"type"``), found at stream *offset*; raise ``MalformedPayload`` for a bad one."""
+        try:
+            value = _loads(data)
+        except (ValueError, RecursionError):
+            if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
+                return
+            load_json(data, offset=offset)  # raises MalformedPayload
+            raise  # pragma: no cover - load_json raised already
+        # Fast path for the bulk of a stream: a well-formed text delta (subscripts are
+        # cheaper than .get). Anything else, or anything of an unexpected shape, takes
+        # the general, validating path.
+        try:
+            if value["type"] == "content_block_delta":
+                delta = value["delta"]
+                if delta["type"] == "text_delta":
+                    text = delta["text"]
+                    if type(text) is str and text:
+                        out.append(_text_delta(text, 0, value))
+                        return
+        except (KeyError, TypeError, IndexError):
+            pass
+        if type(value) is not dict:
+            raise malformed("event data is not a JSON object", offset=offset, payload=data)
+        self.on_json(value, out, offset=offset, payload=data)
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes

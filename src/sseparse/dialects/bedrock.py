@@ -78,10 +78,9 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import json
-from collections.abc import Callable
 from typing import Any, ClassVar
 
+from .._json import scan_once as _scan_once
 from ..events import (
     Citation,
     Done,
@@ -120,8 +119,6 @@ def _as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-# The C scanner behind json.loads (typeshed does not declare the attribute).
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
@@ -134,7 +131,7 @@ def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[st
     payload = message.payload
     try:
         text = payload.decode("utf-8")
-        value, end = _scan_json(text, 0)
+        value, end = _scan_once(text, 0)
         if end != len(text):
             raise ValueError("trailing data")
     except (StopIteration, ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError

@@ -45,10 +45,10 @@ shape, raises ``MalformedPayload`` at the record's offset.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .._build import fast_maker
+from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Done,
@@ -84,7 +84,6 @@ FINISH_REASONS: dict[str, FinishReason] = {
 
 _loads = json.loads
 # The C scanner json.loads itself uses (an attribute typeshed does not declare).
-_scan_once: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
 _str = str
 _dict = dict
 _list = list
@@ -250,15 +249,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             self._on_done(data, out)
             return
         try:
-            # json.loads without its two Python frames and whitespace regexes: the C scanner
-            # on the common case (a value filling the whole string), json.loads for the rest
-            # (surrounding whitespace, errors), so results and exceptions are json.loads's.
-            try:
-                chunk, end = _scan_once(data, 0)
-            except StopIteration:
-                end = -1
-            if end != len(data):
-                chunk = _loads(data)
+            # json.loads's own C scanner without its Python wrapper (see _json).
+            chunk = _fast_loads(data)
         except (ValueError, RecursionError) as exc:
             raise malformed(
                 f"payload is not valid JSON ({exc})", offset=offset, payload=data

@@ -101,6 +101,8 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from .._build import fast_maker
+from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Done,
@@ -137,7 +139,7 @@ _CLIENT_BUILTINS = frozenset(
 )
 _ARGUMENT_FIELDS = ("action", "code", "queries", "input", "operation")
 
-_loads = json.loads
+_loads = _fast_loads  # json.loads, through its C scanner (see _json)
 
 Handler = Callable[[dict[str, Any], list[Event]], None]
 
@@ -190,6 +192,10 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
+# One TextDelta per text chunk on the hot path: built through its slots (see _build).
+_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
+
+
 class _Call:
     """An open tool-call item: ordinal, identity, kind and argument fragments so far."""
 
@@ -217,6 +223,9 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
     default_format: ClassVar[str] = "sse"
+    # The SSE event name repeats the payload\'s "type": StreamParser may skip building
+    # SSEEvent records for "event: …" + "data: …" blocks and call on_message directly.
+    ignores_event_type: ClassVar[bool] = True
     wants_comments: ClassVar[bool] = True  # OpenRouter sends keep-alive comments
 
     __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_open", "_ordinal")
@@ -251,32 +260,34 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
         """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
         if type(record) is SSEEvent:
-            data = record.data
-            try:
-                value = _loads(data)
-            except (ValueError, RecursionError):
-                if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
-                    return
-                load_json(data, offset=record.offset)  # raises MalformedPayload
-                raise  # pragma: no cover - load_json raised already
-            # Fast path for the bulk of a stream: a well-formed text delta.
-            try:
-                if value["type"] == "response.output_text.delta":
-                    text = value["delta"]
-                    if type(text) is str and text:
-                        out.append(TextDelta(text=text, raw=value))
-                        return
-            except (KeyError, TypeError, IndexError):
-                pass
-            if type(value) is not dict:
-                raise malformed(
-                    "event data is not a JSON object", offset=record.offset, payload=data
-                )
-            self.on_json(value, out, offset=record.offset, payload=data)
+            self.on_message(record.data, record.offset, out)
         elif type(record) is SSEComment:
             out.append(KeepAlive(raw=record.text))
         else:
             out.append(Other(kind="retry", raw=record))
+
+    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
+        """Map the data of one SSE event (its type is not used: every payload names its own
+        ``"type"``), found at stream *offset*; raise ``MalformedPayload`` for a bad one."""
+        try:
+            value = _loads(data)
+        except (ValueError, RecursionError):
+            if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
+                return
+            load_json(data, offset=offset)  # raises MalformedPayload
+            raise  # pragma: no cover - load_json raised already
+        # Fast path for the bulk of a stream: a well-formed text delta.
+        try:
+            if value["type"] == "response.output_text.delta":
+                text = value["delta"]
+                if type(text) is str and text:
+                    out.append(_text_delta(text, 0, value))
+                    return
+        except (KeyError, TypeError, IndexError):
+            pass
+        if type(value) is not dict:
+            raise malformed("event data is not a JSON object", offset=offset, payload=data)
+        self.on_json(value, out, offset=offset, payload=data)
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes

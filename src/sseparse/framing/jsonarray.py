@@ -38,9 +38,10 @@ from __future__ import annotations
 import json
 import re
 
+from .._json import scan_once as _scan_once
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
-from .jsonlines import _scan_once, new_record
+from .jsonlines import new_record
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_ELEMENT_SIZE", "JSONArrayDecoder"]

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._build import fast_maker
+from .._json import scan_once as _scan_once
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
 from .records import JSONRecord
@@ -43,7 +44,6 @@ _WS = " \t\r\n"  # JSON whitespace
 # two whitespace regex matches around it (about 40% of its time on a short line). A line that
 # does not start with a value or has more than whitespace after it goes to json.loads, so
 # results and errors are exactly json.loads's.
-_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 # One record per line: built through its slots, the same object at half the cost (see _build).
