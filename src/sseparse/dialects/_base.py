@@ -29,11 +29,24 @@ class Dialect(Generic[R]):
 
     ``name`` is the registry name (``StreamParser(dialect=name)``), ``provider`` what
     ``StreamStart.provider`` says, ``default_format`` the framing used when none is given.
+
+    Optional, for SSE dialects (read by ``StreamParser``):
+
+    * ``wants_comments``: the SSE decoder is built with ``comments=True`` so comments reach
+      ``on_record`` (as ``SSEComment``, usually mapped to ``KeepAlive``);
+    * ``on_message(data, offset, out)``: handles the data of a plain ``message`` event exactly
+      as ``on_record(SSEEvent(data=data, offset=offset))`` would; its presence lets the
+      parser cut single-line ``data:`` blocks itself (the fused path, see ``parser.py``);
+    * ``ignores_event_type``: the dialect's handling of an event does not depend on its SSE
+      type (the payload names its own), so ``event: …`` + ``data: …`` blocks take the fused
+      path too.
     """
 
     name: ClassVar[str]
     provider: ClassVar[str]
     default_format: ClassVar[str]
+    wants_comments: ClassVar[bool] = False
+    ignores_event_type: ClassVar[bool] = False
 
     def on_record(self, record: R, out: list[Event]) -> None:
         """Append the events *record* produces; raise ``MalformedPayload`` for a bad one."""
