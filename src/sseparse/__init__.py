@@ -6,6 +6,14 @@ provider's streaming API. No I/O, no threads, no runtime dependencies.
 
 from __future__ import annotations
 
+from .accumulate import Accumulator, Message, ToolCall
+from .dialects import DIALECTS
+from .encode import (
+    encode_event_stream,
+    encode_event_stream_message,
+    event_stream_header,
+    event_stream_message,
+)
 from .errors import (
     ChecksumMismatch,
     Error,
@@ -37,25 +45,51 @@ from .events import (
     ToolCallStart,
     Usage,
 )
+from .framing import FORMATS
+from .framing.eventstream import EventStreamDecoder, EventStreamMessage
+from .framing.eventstream import Header as EventStreamHeader
+from .framing.eventstream import HeaderType as EventStreamHeaderType
+from .framing.jsonarray import JSONArrayDecoder
+from .framing.jsondoc import JSONDocumentDecoder
+from .framing.jsonlines import JSONLinesDecoder
 from .framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
+from .framing.sse import SSEDecoder
+from .io import aiter_events, iter_events
 from .parser import StreamParser
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Accumulator",
+    "aiter_events",
     "ChecksumMismatch",
     "Citation",
+    "DIALECTS",
     "Done",
+    "encode_event_stream",
+    "encode_event_stream_message",
     "Error",
     "Event",
+    "event_stream_header",
+    "event_stream_message",
+    "EventStreamDecoder",
+    "EventStreamHeader",
+    "EventStreamHeaderType",
+    "EventStreamMessage",
     "Finish",
     "FinishReason",
+    "FORMATS",
     "InvalidHeader",
     "InvalidJSON",
+    "iter_events",
+    "JSONArrayDecoder",
+    "JSONDocumentDecoder",
+    "JSONLinesDecoder",
     "JSONRecord",
     "KeepAlive",
     "LimitExceeded",
     "MalformedPayload",
+    "Message",
     "Other",
     "ParseError",
     "ProviderError",
@@ -63,11 +97,13 @@ __all__ = [
     "ReasoningSignature",
     "RefusalDelta",
     "SSEComment",
+    "SSEDecoder",
     "SSEEvent",
     "SSERetry",
     "StreamParser",
     "StreamStart",
     "TextDelta",
+    "ToolCall",
     "ToolCallDelta",
     "ToolCallEnd",
     "ToolCallStart",

@@ -55,3 +55,21 @@ def protocol_types(parser: StreamParser) -> None:
     assert_type(parser.feed(b""), list[Event])
     assert_type(parser.close(), list[Event])
     assert_type(parser.next_event(), Event | None)
+
+
+def driver_and_accumulator_types(chunks: list[bytes]) -> None:
+    from collections.abc import AsyncIterator, Iterator
+
+    from sseparse import Accumulator, Message, ToolCall, aiter_events, iter_events
+
+    assert_type(iter_events(chunks, dialect="auto"), Iterator[Event])
+
+    async def agen() -> AsyncIterator[bytes]:
+        yield b""
+
+    assert_type(aiter_events(agen()), AsyncIterator[Event])
+    acc = Accumulator()
+    acc.feed(iter_events(chunks))
+    assert_type(acc.messages, list[Message])
+    assert_type(acc.message, Message)
+    assert_type(acc.message.tool_calls, list[ToolCall])
