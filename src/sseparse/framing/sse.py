@@ -27,7 +27,7 @@ no event is pending, pieces that are one ``data`` line each are events by themse
 right there; anything else goes through ``_lines``, the field-by-field interpretation. A
 region that is exactly one ``data: …\\n\\n`` event (servers that flush each event, small
 fragments) is recognised before any splitting. Events are built by setting the record's
-slots directly (see ``_slot_setters``). Membership tests use an int operand (``10 in
+slots directly (see ``_event``). Membership tests use an int operand (``10 in
 data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten times more.
 
 A fragment larger than ``_WINDOW`` is processed a window at a time, so a huge ``feed`` never
@@ -42,10 +42,9 @@ the same place; the error's offset is the first line of the event.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
-from typing import Any
 
+from .._build import fast_maker
 from .._protocol import BytesLike, Decoder
 from ..errors import LimitExceeded, ParseError, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
@@ -82,43 +81,11 @@ def _pieces(data: BytesLike) -> Iterator[bytes]:
         yield bytes(view[i : i + _WINDOW])
 
 
-_Setter = Callable[[SSEEvent, Any], None]
-
-
-def _slot_setters() -> tuple[_Setter, _Setter, _Setter, _Setter] | None:
-    """The setters of ``SSEEvent``'s slots ``type``, ``data``, ``last_event_id``, ``offset``,
-    or ``None`` if it is not exactly those fields.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
-    costs about as much as the rest of the work for a short event. When ``SSEEvent`` is
-    exactly these four slots (no other field, no ``__post_init__``), events are built by
-    setting the slots directly: the same object, at a fraction of the cost. Otherwise the
-    constructor is used.
-    """
-    names = ("type", "data", "last_event_id", "offset")
-    if tuple(f.name for f in dataclasses.fields(SSEEvent)) != names:
-        return None
-    if hasattr(SSEEvent, "__post_init__"):
-        return None
-    slots = vars(SSEEvent)
-    set_type, set_data, set_id, set_offset = (slots[name].__set__ for name in names)
-    return set_type, set_data, set_id, set_offset
-
-
-_SETTERS = _slot_setters()
-
-
-def _event(type: str, data: str, last_event_id: str, offset: int) -> SSEEvent:
-    """``SSEEvent(type=type, data=data, last_event_id=last_event_id, offset=offset)``."""
-    if _SETTERS is None:
-        return SSEEvent(type=type, data=data, last_event_id=last_event_id, offset=offset)
-    set_type, set_data, set_id, set_offset = _SETTERS
-    event: SSEEvent = object.__new__(SSEEvent)
-    set_type(event, type)
-    set_data(event, data)
-    set_id(event, last_event_id)
-    set_offset(event, offset)
-    return event
+# One event per block on the hot path: built through its slots, the same object as the
+# constructor's at a fraction of the cost (see _build).
+_event: Callable[[str, str, str, int], SSEEvent] = fast_maker(
+    SSEEvent, "type", "data", "last_event_id", "offset"
+)
 
 
 def _retry_ms(value: bytes) -> int | None:
@@ -265,7 +232,6 @@ class SSEDecoder(Decoder[SSERecord]):
             and region.startswith(b"data:")
             and region.find(b"\n") == end - 2  # the first LF of the two: one line only
             and len(chunk) <= self._room
-            and _SETTERS
         ):
             # Exactly one b"data: ...\n\n" event (and maybe the start of the next one): the
             # shape of most fragments when servers flush each event or fragments are small.
@@ -358,11 +324,10 @@ class SSEDecoder(Decoder[SSERecord]):
         clean = clean and self._id == self._last_id
         ident = self._id
         append = out.append
-        if clean and _SETTERS:
+        if clean:
             # The common case: blocks that are one data line each; build their events right
             # here. (Per-block checks: a C-level count over the whole region costs more.)
-            set_type, set_data, set_id, set_offset = _SETTERS
-            new = object.__new__
+            make = _event
             end = sep[-1]  # an int: "in" with an int operand is a memchr
             for i, block in enumerate(blocks):
                 if block[:6] == b"data: ":
@@ -375,12 +340,7 @@ class SSEDecoder(Decoder[SSERecord]):
                 if end in block:  # more than one line
                     blocks = blocks[i:]
                     break
-                event = new(SSEEvent)
-                set_type(event, "message")
-                set_data(event, raw.decode("utf-8", "replace"))
-                set_id(event, ident)
-                set_offset(event, pos)
-                append(event)
+                append(make("message", raw.decode("utf-8", "replace"), ident, pos))
                 pos += len(block) + skip
             else:
                 blocks = []
