@@ -118,10 +118,12 @@ def check_all_fragmentations(
 ) -> Outcome:
     """Decode *data* every way; assert identical outcomes and the latency rule; return it."""
     expected, _ = run_feed(factory, [data])
-    _, bytewise_counts = run_feed(factory, [data[i : i + 1] for i in range(len(data))])
+    bytewise_counts: list[int] = []
     for name, chunks in partitions(data, seed=seed):
         got, counts = run_feed(factory, chunks)
         assert got == expected, f"{name}: {got.describe()} != {expected.describe()}"
+        if name == "byte-by-byte":  # always before the splits: partitions() yields it second
+            bytewise_counts = counts
         if latency and expected.error is None and name.startswith("split@") and data:
             cut = len(chunks[0])
             assert counts[0] == bytewise_counts[cut - 1], (
