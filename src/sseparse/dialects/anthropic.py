@@ -84,8 +84,6 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from .._build import fast_maker
-from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Done,
@@ -104,12 +102,11 @@ from ..events import (
     ToolCallStart,
     Usage,
 )
-from ..framing.records import SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import malformed
+from ._typed_sse import TypedJSONDialect
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
 
-_loads = _fast_loads  # json.loads, through its C scanner (see _json)
 
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -167,8 +164,6 @@ def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
-# One TextDelta per text chunk on the hot path: built through its slots (see _build).
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 
 class _Call:
@@ -192,7 +187,7 @@ def _opt_str(block: dict[str, Any], key: str) -> str | None:
     return value
 
 
-class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+class AnthropicDialect(TypedJSONDialect):
     """Anthropic Messages events (SSE, or parsed objects via ``on_json``) to LLM events.
 
     ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
@@ -201,12 +196,6 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
-    default_format: ClassVar[str] = "sse"
-    # The SSE event name repeats the payload\'s "type": StreamParser may skip building
-    # SSEEvent records for "event: …" + "data: …" blocks and call on_message directly.
-    ignores_event_type: ClassVar[bool] = True
-    # Anthropic itself sends ``ping`` events, but proxies may add SSE comments: keep them.
-    wants_comments: ClassVar[bool] = True
 
     __slots__ = ("_calls", "_counts", "_done", "_handlers", "_ordinal")
 
@@ -228,41 +217,11 @@ class AnthropicDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     # -- records ---------------------------------------------------------------------------
 
-    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
-        if type(record) is SSEEvent:
-            self.on_message(record.data, record.offset, out)
-        elif type(record) is SSEComment:
-            out.append(KeepAlive(raw=record.text))
-        else:
-            out.append(Other(kind="retry", raw=record))
+    text_event: ClassVar[str | None] = "content_block_delta"
 
-    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
-        """Map the data of one SSE event (its type is not used: every payload names its own
-        ``"type"``), found at stream *offset*; raise ``MalformedPayload`` for a bad one."""
-        try:
-            value = _loads(data)
-        except (ValueError, RecursionError):
-            if data == "[DONE]":  # a gateway's OpenAI-style sentinel: nothing to report
-                return
-            load_json(data, offset=offset)  # raises MalformedPayload
-            raise  # pragma: no cover - load_json raised already
-        # Fast path for the bulk of a stream: a well-formed text delta (subscripts are
-        # cheaper than .get). Anything else, or anything of an unexpected shape, takes
-        # the general, validating path.
-        try:
-            if value["type"] == "content_block_delta":
-                delta = value["delta"]
-                if delta["type"] == "text_delta":
-                    text = delta["text"]
-                    if type(text) is str and text:
-                        out.append(_text_delta(text, 0, value))
-                        return
-        except (KeyError, TypeError, IndexError):
-            pass
-        if type(value) is not dict:
-            raise malformed("event data is not a JSON object", offset=offset, payload=data)
-        self.on_json(value, out, offset=offset, payload=data)
+    def text_of(self, value: dict[str, Any]) -> Any:
+        delta = value["delta"]
+        return delta["text"] if delta["type"] == "text_delta" else None
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes

@@ -101,15 +101,12 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from .._build import fast_maker
-from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Done,
     Event,
     Finish,
     FinishReason,
-    KeepAlive,
     Other,
     ProviderError,
     ReasoningDelta,
@@ -122,8 +119,8 @@ from ..events import (
     ToolCallStart,
     Usage,
 )
-from ..framing.records import SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import malformed
+from ._typed_sse import TypedJSONDialect
 
 __all__ = ["INCOMPLETE_REASONS", "OpenAIResponsesDialect", "usage_from"]
 
@@ -139,7 +136,6 @@ _CLIENT_BUILTINS = frozenset(
 )
 _ARGUMENT_FIELDS = ("action", "code", "queries", "input", "operation")
 
-_loads = _fast_loads  # json.loads, through its C scanner (see _json)
 
 Handler = Callable[[dict[str, Any], list[Event]], None]
 
@@ -192,8 +188,6 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
-# One TextDelta per text chunk on the hot path: built through its slots (see _build).
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 
 class _Call:
@@ -213,7 +207,7 @@ class _Call:
         self.parts: list[str] = []
 
 
-class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+class OpenAIResponsesDialect(TypedJSONDialect):
     """OpenAI Responses streaming events to LLM events.
 
     ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
@@ -222,11 +216,6 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
-    default_format: ClassVar[str] = "sse"
-    # The SSE event name repeats the payload\'s "type": StreamParser may skip building
-    # SSEEvent records for "event: …" + "data: …" blocks and call on_message directly.
-    ignores_event_type: ClassVar[bool] = True
-    wants_comments: ClassVar[bool] = True  # OpenRouter sends keep-alive comments
 
     __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_open", "_ordinal")
 
@@ -257,37 +246,10 @@ class OpenAIResponsesDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     # -- records ---------------------------------------------------------------------------
 
-    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
-        if type(record) is SSEEvent:
-            self.on_message(record.data, record.offset, out)
-        elif type(record) is SSEComment:
-            out.append(KeepAlive(raw=record.text))
-        else:
-            out.append(Other(kind="retry", raw=record))
+    text_event: ClassVar[str | None] = "response.output_text.delta"
 
-    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
-        """Map the data of one SSE event (its type is not used: every payload names its own
-        ``"type"``), found at stream *offset*; raise ``MalformedPayload`` for a bad one."""
-        try:
-            value = _loads(data)
-        except (ValueError, RecursionError):
-            if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
-                return
-            load_json(data, offset=offset)  # raises MalformedPayload
-            raise  # pragma: no cover - load_json raised already
-        # Fast path for the bulk of a stream: a well-formed text delta.
-        try:
-            if value["type"] == "response.output_text.delta":
-                text = value["delta"]
-                if type(text) is str and text:
-                    out.append(_text_delta(text, 0, value))
-                    return
-        except (KeyError, TypeError, IndexError):
-            pass
-        if type(value) is not dict:
-            raise malformed("event data is not a JSON object", offset=offset, payload=data)
-        self.on_json(value, out, offset=offset, payload=data)
+    def text_of(self, value: dict[str, Any]) -> Any:
+        return value["delta"]
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes

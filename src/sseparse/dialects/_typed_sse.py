@@ -1,0 +1,77 @@
+"""What the SSE dialects whose every event is a JSON object naming its own ``"type"``
+(Anthropic Messages, OpenAI Responses) share: record handling, the ``[DONE]`` sentinel some
+gateways add, and a fast path for the text deltas that make up most of a stream."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from .._build import fast_maker
+from .._json import loads
+from ..events import Event, KeepAlive, Other, TextDelta
+from ..framing.records import SSEComment, SSEEvent, SSERetry
+from ._base import Dialect, load_json, malformed
+
+__all__ = ["TypedJSONDialect"]
+
+_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
+
+
+class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
+    """Base of dialects whose SSE events each carry a JSON object with a ``"type"``.
+
+    Subclasses implement ``on_json`` (one parsed object) and may name their bulk text event:
+    ``text_event`` (its ``"type"``) and ``text_of`` (its text, or ``None`` when the object is
+    not the plain shape, which then takes ``on_json``'s validating path).
+    """
+
+    default_format: ClassVar[str] = "sse"
+    # The SSE event name repeats the payload's "type": StreamParser may skip building
+    # SSEEvent records for "event: …" + "data: …" blocks and call on_message directly.
+    ignores_event_type: ClassVar[bool] = True
+    # Proxies (OpenRouter) send keep-alive comments.
+    wants_comments: ClassVar[bool] = True
+    text_event: ClassVar[str | None] = None
+
+    def text_of(self, value: dict[str, Any]) -> Any:
+        """The text of a ``text_event`` object (raise ``KeyError``/``TypeError`` if absent)."""
+        raise NotImplementedError
+
+    def on_json(
+        self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
+    ) -> None:
+        """Map one parsed event object; ``MalformedPayload`` for a wrong shape."""
+        raise NotImplementedError
+
+    def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
+        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        if type(record) is SSEEvent:
+            self.on_message(record.data, record.offset, out)
+        elif type(record) is SSEComment:
+            out.append(KeepAlive(raw=record.text))
+        else:
+            out.append(Other(kind="retry", raw=record))
+
+    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
+        """Map the data of one SSE event (its SSE type is not used), found at stream *offset*;
+        raise ``MalformedPayload`` for a bad one."""
+        try:
+            value = loads(data)
+        except (ValueError, RecursionError):
+            if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
+                return
+            load_json(data, offset=offset)  # raises MalformedPayload
+            raise  # pragma: no cover - load_json raised already
+        if type(value) is not dict:
+            raise malformed("event data is not a JSON object", offset=offset, payload=data)
+        # Fast path for the bulk of a stream: a well-formed text delta (subscripts are cheaper
+        # than .get). Anything else, or an unexpected shape, takes on_json's validating path.
+        if value.get("type") == self.text_event:
+            try:
+                text = self.text_of(value)
+            except (KeyError, TypeError, IndexError):
+                text = None
+            if type(text) is str and text:
+                out.append(_text_delta(text, 0, value))
+                return
+        self.on_json(value, out, offset=offset, payload=data)
