@@ -48,7 +48,7 @@ def _dialect(name: str) -> Factory:
 
 
 TARGETS: list[tuple[str, Factory]] = [(f"format:{n}", _framing(n)) for n in FRAMING] + [
-    (f"dialect:{n}", _dialect(n)) for n in DIALECT_NAMES
+    (f"dialect:{n}", _dialect(n)) for n in [*DIALECT_NAMES, "auto"]
 ]
 
 
