@@ -4,11 +4,12 @@ gateways add, and a fast path for the text deltas that make up most of a stream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .._build import fast_maker
 from .._json import loads
-from ..events import Event, KeepAlive, Other, TextDelta
+from ..events import Done, Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
 
@@ -20,9 +21,10 @@ _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     """Base of dialects whose SSE events each carry a JSON object with a ``"type"``.
 
-    Subclasses implement ``on_json`` (one parsed object) and may name their bulk text event:
-    ``text_event`` (its ``"type"``) and ``text_of`` (its text, or ``None`` when the object is
-    not the plain shape, which then takes ``on_json``'s validating path).
+    Subclasses fill ``_handlers`` (a handler per event ``"type"``) and ``_done``, implement
+    ``_close_calls``, and may name their bulk text event: ``text_event`` (its ``"type"``) and
+    ``text_of`` (its text, or ``None`` when the object is not the plain shape, which then takes
+    ``on_json``'s validating path).
     """
 
     default_format: ClassVar[str] = "sse"
@@ -37,11 +39,47 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         """The text of a ``text_event`` object (raise ``KeyError``/``TypeError`` if absent)."""
         raise NotImplementedError
 
+    # Subclasses fill these: a handler per event "type", whether the end marker was seen.
+    _handlers: dict[str, Callable[[dict[str, Any], list[Event]], None]]
+    _done: bool
+
+    def _close_calls(self, out: list[Event], raw: Any) -> None:
+        """End the tool calls still open (*raw*: the record that ends them, ``None`` at end
+        of input)."""
+        raise NotImplementedError
+
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
     ) -> None:
-        """Map one parsed event object; ``MalformedPayload`` for a wrong shape."""
-        raise NotImplementedError
+        """Map one parsed event object, dispatching on its ``"type"``; an object every
+        handler leaves without events becomes ``Other`` (nothing is dropped).
+
+        Raises ``MalformedPayload`` (pointing at *offset*, quoting *payload*) when the object
+        does not have the shape its type requires.
+        """
+        kind = value.get("type")
+        if type(kind) is not str:
+            raise malformed("event has no string 'type'", offset=offset, payload=payload)
+        handler = self._handlers.get(kind)
+        n = len(out)
+        if handler is not None:
+            try:
+                handler(value, out)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+                raise malformed(
+                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
+                    offset=offset,
+                    payload=payload,
+                ) from exc
+        if len(out) == n:
+            out.append(Other(kind=kind, raw=value))
+
+    def on_end(self, out: list[Event]) -> None:
+        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
+        self._close_calls(out, None)
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=False))
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
         """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""

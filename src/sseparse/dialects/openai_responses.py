@@ -107,7 +107,6 @@ from ..events import (
     Event,
     Finish,
     FinishReason,
-    Other,
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
@@ -119,7 +118,6 @@ from ..events import (
     ToolCallStart,
     Usage,
 )
-from ._base import malformed
 from ._typed_sse import TypedJSONDialect
 
 __all__ = ["INCOMPLETE_REASONS", "OpenAIResponsesDialect", "usage_from"]
@@ -250,37 +248,6 @@ class OpenAIResponsesDialect(TypedJSONDialect):
 
     def text_of(self, value: dict[str, Any]) -> Any:
         return value["delta"]
-
-    def on_json(
-        self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
-    ) -> None:
-        """Map one parsed Responses event object (dispatching on its ``"type"``).
-
-        Raises ``MalformedPayload`` (at *offset*, quoting *payload*) for a wrong shape.
-        """
-        kind = value.get("type")
-        if type(kind) is not str:
-            raise malformed("event has no string 'type'", offset=offset, payload=payload)
-        handler = self._handlers.get(kind)
-        n = len(out)
-        if handler is not None:
-            try:
-                handler(value, out)
-            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-                raise malformed(
-                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=offset,
-                    payload=payload,
-                ) from exc
-        if len(out) == n:
-            out.append(Other(kind=kind, raw=value))
-
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
-        self._close_calls(out, None)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
     # -- content ---------------------------------------------------------------------------
 
