@@ -25,20 +25,17 @@ Run ``python -m benchmarks.bench_anthropic`` (or through the ``python -m benchma
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import random
-import statistics
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import httpx_sse
 from anthropic._streaming import SSEDecoder as AnthropicSDKDecoder
 
-from benchmarks._harness import Candidate, Row, fragments, table
+from benchmarks._harness import Candidate, bind, compare, cpu_times, fragments, table
 from sseparse.dialects.anthropic import AnthropicDialect
 from sseparse.events import Event, TextDelta
 from sseparse.framing.records import SSEEvent
@@ -227,36 +224,6 @@ def httpx_sse_loads(chunks: list[bytes]) -> int:
     return n
 
 
-def _bind(fn: Callable[[list[bytes]], int], chunks: list[bytes]) -> Callable[[], object]:
-    return lambda: fn(chunks)
-
-
-def _cpu_medians(fns: Sequence[Callable[[], object]], repeat: int = REPEAT) -> list[float]:
-    """Median CPU time (``process_time``) of each of *fns*, run round-robin after one warm-up.
-
-    The machine these numbers come from is shared: CPU time of this process, taken in turns,
-    is far less disturbed by other processes than wall time measured one candidate at a time.
-    """
-    for fn in fns:
-        fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for i, fn in enumerate(fns):
-            gc.collect()
-            start = time.process_time()
-            fn()
-            times[i].append(time.process_time() - start)
-    return [statistics.median(t) for t in times]
-
-
-def _compare(candidates: Sequence[Candidate], *, nbytes: int, baseline: str) -> list[Row]:
-    secs = dict(
-        zip([n for n, _ in candidates], _cpu_medians([f for _, f in candidates]), strict=True)
-    )
-    base = secs[baseline]
-    return [Row(n, t, nbytes / t / 1e6, t / base) for n, t in secs.items()]
-
-
 # -- where StreamParser's time goes ----------------------------------------------------------
 
 
@@ -307,7 +274,7 @@ def _breakdown(data: bytes) -> str:
         "one frozen TextDelta built per event": construct,
         'StreamParser("anthropic"), all of it': lambda: sseparse_parser(chunks),
     }
-    secs = dict(zip(parts, _cpu_medians(list(parts.values())), strict=True))
+    secs = dict(zip(parts, cpu_times(list(parts.values()), rounds=REPEAT), strict=True))
     base = secs["floor (split + json.loads)"]
     n = len(records)
     lines = [
@@ -361,13 +328,15 @@ def main() -> str:
         assert httpx_sse_loads(chunks) == expected
         assert sseparse_parser(chunks) >= expected
         candidates: list[Candidate] = [
-            ("floor (split + json.loads)", _bind(floor, chunks)),
-            ("sseparse SSEDecoder + json.loads", _bind(sseparse_framing, chunks)),
-            ('StreamParser("anthropic") (typed events)', _bind(sseparse_parser, chunks)),
-            ("anthropic SDK SSEDecoder + json.loads", _bind(anthropic_sdk, chunks)),
-            ("httpx-sse + json.loads", _bind(httpx_sse_loads, chunks)),
+            ("floor (split + json.loads)", bind(floor, chunks)),
+            ("sseparse SSEDecoder + json.loads", bind(sseparse_framing, chunks)),
+            ('StreamParser("anthropic") (typed events)', bind(sseparse_parser, chunks)),
+            ("anthropic SDK SSEDecoder + json.loads", bind(anthropic_sdk, chunks)),
+            ("httpx-sse + json.loads", bind(httpx_sse_loads, chunks)),
         ]
-        rows = _compare(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
+        rows = compare(
+            candidates, nbytes=len(data), baseline="floor (split + json.loads)", rounds=REPEAT
+        )
         parts.append(table(f"{size}-byte fragments", rows, baseline="floor"))
         if size == 1460:
             ratio = next(r.ratio for r in rows if r.name.startswith("StreamParser"))

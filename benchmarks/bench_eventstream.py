@@ -21,15 +21,13 @@ linear, botocore re-slices its buffer after every message (quadratic).
 
 from __future__ import annotations
 
-import gc
 import json
 import random
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks._harness import Row, fragments, table
+from benchmarks._harness import compare, fragments, table
 from sseparse.encode import encode_event_stream
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
@@ -102,35 +100,6 @@ def corpus(size: int = TARGET_SIZE, seed: int = 1) -> bytes:
     usage = {"inputTokens": 577, "outputTokens": 91000, "totalTokens": 91577}
     frames.append(_frame(rng, "metadata", {"usage": usage, "metrics": {"latencyMs": 2233}}))
     return b"".join(frames)
-
-
-# --- timing ---------------------------------------------------------------------------------
-#
-# The harness's measure() times each candidate's runs back to back in wall-clock time; on a
-# shared machine (other processes on the same two cores) that mostly measures the
-# neighbours. Here the candidates run in interleaved rounds (each round runs every candidate
-# once, so all see the same conditions) and each is timed in CPU time (time.process_time);
-# the best round is kept, the least disturbed estimate. Rows and tables are the harness's.
-
-
-def compare(
-    candidates: list[tuple[str, Callable[[], object]]],
-    *,
-    nbytes: int,
-    baseline: str,
-    rounds: int = 7,
-) -> list[Row]:
-    """Best CPU time of each candidate over *rounds* interleaved rounds (after a warm-up)."""
-    for _, fn in candidates:
-        fn()
-    best = {name: float("inf") for name, _ in candidates}
-    for _ in range(rounds):
-        for name, fn in candidates:
-            gc.collect()
-            start = time.process_time()
-            fn()
-            best[name] = min(best[name], time.process_time() - start)
-    return [Row(n, s, nbytes / s / 1e6, s / best[baseline]) for n, s in best.items()]
 
 
 # --- candidates --------------------------------------------------------------------------------
@@ -224,11 +193,12 @@ def main() -> str:
     speedup: dict[int, float] = {}
     for size in (64, 1460, 65536):
         chunks = fragments(data, size)
-        rows = compare(_candidates(chunks, run_boto3), nbytes=len(data), baseline=base)
+        rows = compare(
+            _candidates(chunks, run_boto3), nbytes=len(data), baseline=base, statistic="best"
+        )
         speedup[size] = 1 / rows[0].ratio
-        # The harness's table says "median ms"; these are best CPU times (see compare()).
         out.append(
-            table(f"{size}-byte fragments", rows, baseline=base).replace("median ms", "best CPU ms")
+            table(f"{size}-byte fragments", rows, baseline=base, statistic="best")
         )
     # Whole stream in one buffer: a size sweep (botocore is too slow for 3 MB at once).
     out.append(
@@ -242,7 +212,13 @@ def main() -> str:
     first: list[float] | None = None
     for size in (250_000, 500_000, 1_000_000, 2_000_000):
         whole = [corpus(size)]
-        rows = compare(_candidates(whole, run_boto3), nbytes=len(whole[0]), baseline=base, rounds=3)
+        rows = compare(
+            _candidates(whole, run_boto3),
+            nbytes=len(whole[0]),
+            baseline=base,
+            rounds=3,
+            statistic="best",
+        )
         secs = [r.seconds for r in rows]
         cells = []
         for i, s in enumerate(secs):

@@ -14,14 +14,10 @@ Run ``python -m benchmarks.bench_ndjson`` (or through the ``python -m benchmarks
 
 from __future__ import annotations
 
-import gc
 import json
 import random
-import statistics
-import time
-from collections.abc import Callable
 
-from benchmarks._harness import Candidate, Row, fragments, table
+from benchmarks._harness import Candidate, bind, compare, fragments, table
 from sseparse.framing.jsonlines import JSONLinesDecoder
 from sseparse.parser import StreamParser
 
@@ -113,30 +109,6 @@ def httpx_iter_lines(chunks: list[bytes]) -> int:
     return n
 
 
-def compare_cpu(
-    candidates: list[Candidate], *, nbytes: int, baseline: str, repeat: int = 7
-) -> list[Row]:
-    """Like ``_harness.compare`` but in CPU time (``time.process_time``), the candidates
-    interleaved round by round: on a shared machine other processes inflate wall time
-    unevenly, CPU time much less. Median of *repeat* runs after a warm-up, GC enabled."""
-    for _, fn in candidates:
-        fn()
-    times: dict[str, list[float]] = {name: [] for name, _ in candidates}
-    for _ in range(repeat):
-        for name, fn in candidates:
-            gc.collect()
-            start = time.process_time()
-            fn()
-            times[name].append(time.process_time() - start)
-    secs = {name: statistics.median(t) for name, t in times.items()}
-    base = secs[baseline]
-    return [Row(n, t, nbytes / t / 1e6, t / base) for n, t in secs.items()]
-
-
-def _bind(fn: Callable[[list[bytes]], int], chunks: list[bytes]) -> Callable[[], int]:
-    return lambda: fn(chunks)
-
-
 def main() -> str:
     """Run the benchmark; return its Markdown report."""
     data = corpus()
@@ -160,12 +132,12 @@ def main() -> str:
         assert sseparse_lines(chunks) == expected_lines
         assert httpx_iter_lines(chunks) == expected_lines
         candidates: list[Candidate] = [
-            ("floor (split + json.loads)", _bind(floor, chunks)),
-            ("JSONLinesDecoder", _bind(sseparse_lines, chunks)),
-            ('StreamParser("ollama")', _bind(sseparse_ollama, chunks)),
-            ("httpx iter_lines + json.loads", _bind(httpx_iter_lines, chunks)),
+            ("floor (split + json.loads)", bind(floor, chunks)),
+            ("JSONLinesDecoder", bind(sseparse_lines, chunks)),
+            ('StreamParser("ollama")', bind(sseparse_ollama, chunks)),
+            ("httpx iter_lines + json.loads", bind(httpx_iter_lines, chunks)),
         ]
-        rows = compare_cpu(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
+        rows = compare(candidates, nbytes=len(data), baseline="floor (split + json.loads)")
         parts.append(table(f"{size}-byte fragments (CPU time)", rows, baseline="floor"))
         if size == 1460:
             ratio = next(r.ratio for r in rows if r.name.startswith("StreamParser"))

@@ -50,7 +50,7 @@ import openai
 from openai._streaming import SSEDecoder as OpenAISDKDecoder
 from openai.types.chat import ChatCompletionChunk
 
-from benchmarks._harness import Candidate, Row, fragments, table
+from benchmarks._harness import Candidate, bind, compare, fragments, table
 from sseparse.dialects.openai_chat import OpenAIChatDialect, _text_delta
 from sseparse.events import TextDelta
 from sseparse.framing.sse import SSEDecoder
@@ -252,26 +252,6 @@ def httpx_sse_loads(chunks: list[bytes]) -> int:
     return n
 
 
-def _bind(fn: Callable[[list[bytes]], int], chunks: list[bytes]) -> Callable[[], object]:
-    return lambda: fn(chunks)
-
-
-def interleaved(candidates: list[Candidate], *, nbytes: int, baseline: str) -> list[Row]:
-    """Best CPU time (``time.process_time``) of each candidate over ``ROUNDS`` rounds, each
-    round running every candidate once, after one warm-up run each."""
-    for _, fn in candidates:
-        fn()
-    best = dict.fromkeys((name for name, _ in candidates), float("inf"))
-    for _ in range(ROUNDS):
-        for name, fn in candidates:
-            gc.collect()
-            start = time.process_time()
-            fn()
-            best[name] = min(best[name], time.process_time() - start)
-    base = best[baseline]
-    return [Row(name, secs, nbytes / secs / 1e6, secs / base) for name, secs in best.items()]
-
-
 def per_event(data: bytes) -> list[bytes]:
     """One SSE event (with its blank line) per fragment."""
     return [block + b"\n\n" for block in data.split(b"\n\n")[:-1]]
@@ -401,17 +381,18 @@ def main() -> str:
             assert openai_stream(chunks) == expected
             assert sseparse_parser(chunks) >= expected - 2
             candidates: list[Candidate] = [
-                (FLOOR, _bind(floor, chunks)),
-                ("sseparse SSEDecoder + json.loads", _bind(sseparse_framing, chunks)),
-                (PARSER, _bind(sseparse_parser, chunks)),
-                ("openai SDK SSEDecoder + json.loads", _bind(openai_sdk_decoder, chunks)),
-                (SDK_STREAM, _bind(openai_stream, chunks)),
-                ("httpx-sse + json.loads", _bind(httpx_sse_loads, chunks)),
+                (FLOOR, bind(floor, chunks)),
+                ("sseparse SSEDecoder + json.loads", bind(sseparse_framing, chunks)),
+                (PARSER, bind(sseparse_parser, chunks)),
+                ("openai SDK SSEDecoder + json.loads", bind(openai_sdk_decoder, chunks)),
+                (SDK_STREAM, bind(openai_stream, chunks)),
+                ("httpx-sse + json.loads", bind(httpx_sse_loads, chunks)),
             ]
-            rows = interleaved(candidates, nbytes=len(data), baseline=FLOOR)
+            rows = compare(
+                candidates, nbytes=len(data), baseline=FLOOR, rounds=ROUNDS, statistic="best"
+            )
             # The harness's table says "median"; these are best CPU times.
-            rendered = table(f"{corpus_name}, {label}", rows, baseline="floor")
-            rendered = rendered.replace("| median ms |", "| best CPU ms |")
+            rendered = table(f"{corpus_name}, {label}", rows, baseline="floor", statistic="best")
             parts.append(rendered.replace("### ", "#### ", 1))
             if label.startswith("1460"):
                 by_name = {r.name: r for r in rows}

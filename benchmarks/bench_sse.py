@@ -19,17 +19,14 @@ Run ``python -m benchmarks sse`` (or ``python -m benchmarks.bench_sse``).
 from __future__ import annotations
 
 import codecs
-import gc
 import os
-import statistics
-import time
 from collections.abc import Callable
 
 from httpx_sse._decoders import SSEDecoder as HttpxSSEDecoder
 from httpx_sse._decoders import SSELineDecoder as HttpxSSELineDecoder
 from openai._streaming import SSEDecoder as OpenAISSEDecoder
 
-from benchmarks._harness import Candidate, Row, fragments, table
+from benchmarks._harness import Candidate, bind, compare, fragments, table
 from benchmarks.corpus import openai_text, openai_tool_calls, per_event
 from sseparse.framing.sse import SSEDecoder
 
@@ -90,28 +87,6 @@ CANDIDATES: list[tuple[str, Callable[[list[bytes]], list[str]]]] = [
 ]
 
 
-def _bind(fn: Callable[[list[bytes]], object], chunks: list[bytes]) -> Callable[[], object]:
-    return lambda: fn(chunks)
-
-
-def interleaved(candidates: list[Candidate], *, nbytes: int, repeat: int = REPEAT) -> list[Row]:
-    """Median CPU time of each candidate over *repeat* rounds, the candidates taking turns
-    within each round (after one warm-up round), so that load from other processes on a
-    shared machine falls on all of them alike. Ratios are to the first candidate."""
-    secs: dict[str, list[float]] = {name: [] for name, _ in candidates}
-    for round_ in range(repeat + 1):
-        for name, fn in candidates:
-            gc.collect()
-            start = time.process_time()
-            fn()
-            elapsed = time.process_time() - start
-            if round_:
-                secs[name].append(elapsed)
-    medians = {name: statistics.median(times) for name, times in secs.items()}
-    base = medians[candidates[0][0]]
-    return [Row(name, s, nbytes / s / 1e6, s / base) for name, s in medians.items()]
-
-
 def main() -> str:
     """Run the benchmark; return its Markdown report."""
     parts = [
@@ -138,8 +113,8 @@ def main() -> str:
             assert len(expected) == events
             for name, fn in CANDIDATES:
                 assert fn(chunks) == expected, name
-            rows = interleaved(
-                [(name, _bind(fn, chunks)) for name, fn in CANDIDATES], nbytes=len(data)
+            rows = compare(
+                candidates_for(chunks), nbytes=len(data), baseline=FLOOR, rounds=REPEAT
             )
             parts.append(
                 table(f"{corpus_name}, {label}", rows, baseline="floor").replace("### ", "#### ")
@@ -164,7 +139,7 @@ def main() -> str:
 
 def candidates_for(chunks: list[bytes]) -> list[Candidate]:
     """The candidates bound to *chunks* (for ad-hoc profiling)."""
-    return [(name, _bind(fn, chunks)) for name, fn in CANDIDATES]
+    return [(name, bind(fn, chunks)) for name, fn in CANDIDATES]
 
 
 if __name__ == "__main__":
