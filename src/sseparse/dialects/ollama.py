@@ -134,20 +134,25 @@ class OllamaDialect(Dialect[JSONRecord]):
         """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
         value = record.value
         # Fast path for the common chunk, {"model", "created_at", "message": {"role",
-        # "content": "…"}, "done": false}: one TextDelta. Anything else takes the full path.
-        message = value.get("message") if type(value) is dict else None
-        if (
-            type(message) is dict
-            and self._started
-            and value.get("done") is False
-            and "error" not in value
-            and "thinking" not in message
-            and "tool_calls" not in message
-        ):
-            content = message.get("content")
-            if type(content) is str and content:
-                out.append(_text_delta(content, 0, value))
-                return
+        # "content": "…"}, "done": false}: one TextDelta. A message of exactly two keys, one
+        # of them "role", holds nothing but the content (no thinking, no tool calls).
+        # Subscripts are cheaper than .get; anything else (or any other shape: the lookups
+        # fail) takes the full, validating path.
+        try:
+            message = value["message"]
+            if (
+                value["done"] is False
+                and self._started
+                and len(message) == 2
+                and "role" in message
+                and "error" not in value
+            ):
+                content = message["content"]
+                if type(content) is str and content:
+                    out.append(_text_delta(content, 0, value))
+                    return
+        except (KeyError, TypeError, IndexError):
+            pass
         if type(value) is not dict:
             raise malformed(
                 "Ollama record is not a JSON object", offset=record.offset, payload=record.raw
