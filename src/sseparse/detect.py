@@ -7,7 +7,9 @@ Theory of operation. Detection happens in two steps, on the bytes as they arrive
      start at byte 0, so this is checked before anything is stripped);
    * after an optional UTF-8 BOM and ASCII whitespace, ``[`` is a streamed JSON array;
    * ``{`` is JSON lines when the first line is a complete JSON value, else one JSON document
-     (a pretty-printed error body such as ``{"error": {…}}``, format ``"json"``);
+     (a pretty-printed error body such as ``{"error": {…}}``, format ``"json"``); only the
+     first 64 KiB are looked at, so a JSON-lines stream whose first line is longer would be
+     taken for a document (no provider sends one);
    * a line starting with an SSE field name (``data``, ``event``, ``id``, ``retry``) or a
      comment (``:``) is SSE;
    * anything else (an HTML error page, say) is ``UndetectableStream``.
