@@ -1,7 +1,7 @@
 """AWS event-stream: our decoder and Bedrock dialect beside botocore and boto3's parse path.
 
 Corpus: one Bedrock ConverseStream response of about 3 MB, written with our encoder in the
-shape of the recorded captures (``shared/captures/bedrock-converse-*``): ``messageStart``,
+shape of the recorded captures (``tests/data/captures/bedrock-converse-*``): ``messageStart``,
 text blocks of ``contentBlockDelta`` frames whose texts are the captures' own deltas, a tool
 call every tenth block, ``messageStop`` and ``metadata``, every payload with Bedrock's random
 ``"p"`` padding. It is fed in fragments of 64, 1460 (one TCP segment) and 65536 bytes.
@@ -32,7 +32,7 @@ from sseparse.encode import encode_event_stream
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
 
-CAPTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "captures"
+CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "data" / "captures"
 TARGET_SIZE = 3_000_000
 
 

@@ -1,28 +1,25 @@
-"""Access to the recorded provider streams in ``../shared/captures`` (see its README).
+"""Access to the recorded provider streams in ``tests/data/captures`` (see its README).
 
-The folder sits beside the checkout (as it does in CI); ``SSEPARSE_SHARED`` may point
-elsewhere. Tests fail, never skip, when it is missing.
+The data lives inside the repository, next to its license notes, and is found relative to
+this file: a clone with nothing beside it runs every test.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SSEPARSE_SHARED", ROOT.parent / "shared"))
-CAPTURES = SHARED / "captures"
-VECTORS = SHARED / "vectors"
+DATA = Path(__file__).resolve().parent / "data"
+CAPTURES = DATA / "captures"
+VECTORS = DATA / "vectors"
 
 
 @cache
 def manifest() -> list[dict[str, Any]]:
     """The capture manifest: one dict per file (``file``, ``api``, ``format``, ``features``…)."""
     path = CAPTURES / "manifest.json"
-    assert path.is_file(), f"missing {path}: the shared/ folder must sit beside the checkout"
     entries: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))
     return entries
 

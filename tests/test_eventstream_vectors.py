@@ -1,4 +1,4 @@
-"""The shared AWS event-stream vectors (``shared/vectors/aws-eventstream``), whole and at every
+"""The shared AWS event-stream vectors (``tests/data/vectors/aws-eventstream``), whole and at every
 split: positives decode to their expected headers and payload and re-encode to the same
 bytes; negatives raise the error their expectation names."""
 
