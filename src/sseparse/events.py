@@ -18,11 +18,13 @@ __all__ = [
     "Finish",
     "FinishReason",
     "KeepAlive",
+    "Malformed",
     "Other",
     "ProviderError",
     "ReasoningDelta",
     "ReasoningSignature",
     "RefusalDelta",
+    "ServerToolResult",
     "StreamStart",
     "TextDelta",
     "ToolCallDelta",
@@ -122,6 +124,20 @@ class ToolCallEnd:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServerToolResult:
+    """The result of a tool the provider ran itself (web search, code execution, web fetch…),
+    as the provider sent it. The call it answers streamed as ``ToolCallStart``…``ToolCallEnd``
+    with ``kind="server"`` and the same ``id``; it is never the client's to run.
+    ``kind`` is the provider's name for the result (``"web_search_tool_result"``…)."""
+
+    tool_call_id: str | None = None
+    kind: str = ""
+    content: Any = None
+    choice: int = 0
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Usage:
     """A token-usage snapshot in OpenAI's inclusive meaning: ``prompt_tokens`` counts every
     input token (cached reads and cache writes included), ``completion_tokens`` every output
@@ -185,6 +201,19 @@ class Other:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Malformed:
+    """A well-framed record whose content the dialect could not fully interpret (DESIGN §1:
+    strict framing, tolerant meaning). The parts it understood were emitted as their own
+    events; ``message`` says what was not understood, ``offset`` is the record's byte offset
+    in the stream. With ``StreamParser(strict=True)`` the same finding raises
+    ``MalformedPayload`` instead."""
+
+    message: str
+    offset: int | None = None
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Done:
     """End of the response: ``clean`` is ``False`` when input ended without the dialect's end
     marker (a truncated stream)."""
@@ -202,11 +231,13 @@ Event = (
     | ToolCallStart
     | ToolCallDelta
     | ToolCallEnd
+    | ServerToolResult
     | Usage
     | Finish
     | Citation
     | ProviderError
     | KeepAlive
+    | Malformed
     | Other
     | Done
 )

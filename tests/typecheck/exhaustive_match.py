@@ -14,11 +14,13 @@ from sseparse import (
     Event,
     Finish,
     KeepAlive,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
     RefusalDelta,
+    ServerToolResult,
     StreamParser,
     StreamStart,
     TextDelta,
@@ -45,7 +47,9 @@ def describe(event: Event) -> str:
             return reason
         case ProviderError(message=message):
             return message
-        case StreamStart() | Citation() | KeepAlive() | Other() | Done():
+        case ServerToolResult(kind=kind):
+            return kind
+        case StreamStart() | Citation() | KeepAlive() | Malformed() | Other() | Done():
             return type(event).__name__
         case _:
             assert_never(event)
