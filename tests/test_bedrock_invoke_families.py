@@ -14,10 +14,12 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sseparse.accumulate import Accumulator
 from sseparse.dialects import dialect_class
-from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect, invoke_family
+from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect, _LeadingTag, invoke_family
 from sseparse.encode import encode_event_stream
 from sseparse.errors import MalformedPayload
 from sseparse.events import (
@@ -583,6 +585,38 @@ def test_a_text_that_only_looks_like_the_tag_is_text(first: str) -> None:
     ]
     acc = accumulate(events_of(stream(*objects)))
     assert (acc.message.text, acc.message.reasoning) == (first + "x", "")
+
+
+def split_reference(text: str, tag: str) -> tuple[str, str]:
+    """(reasoning, text) of a whole answer: an answer opening with <tag> (after whitespace,
+    which is dropped) reasons up to </tag>; any other answer is all text."""
+    body = text.lstrip()
+    if not body.startswith(f"<{tag}>"):
+        return "", text
+    rest = body[len(tag) + 2 :]
+    end = rest.find(f"</{tag}>")
+    return (rest, "") if end < 0 else (rest[:end], rest[end + len(tag) + 3 :])
+
+
+PIECES = ["<think>", "</think>", "<th", "ink>", "</", "<", ">", " ", "\n", "a", "think", "/"]
+
+
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=12).map("".join),
+    st.lists(st.integers(min_value=0, max_value=60), max_size=6),
+)
+def test_leading_tag_split_is_the_same_for_any_cut(text: str, cuts: list[int]) -> None:
+    bounds = sorted({min(c, len(text)) for c in cuts})
+    parts = [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)], strict=True)]
+    splitter = _LeadingTag("think")
+    pieces = [p for part in parts for p in splitter.feed(part)] + splitter.flush()
+    assert all(piece for _, piece in pieces)
+    reasoning = "".join(piece for is_reasoning, piece in pieces if is_reasoning)
+    answer = "".join(piece for is_reasoning, piece in pieces if not is_reasoning)
+    assert (reasoning, answer) == split_reference(text, "think")
+    # Reasoning never follows text.
+    kinds = [is_reasoning for is_reasoning, _ in pieces]
+    assert kinds == sorted(kinds, reverse=True)
 
 
 # --- what is not understood is reported, not fatal ------------------------------------------

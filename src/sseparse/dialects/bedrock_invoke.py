@@ -45,9 +45,9 @@ family              a chunk's object                                    mapped b
 Reasoning inside the text. Two families put reasoning in the answer text itself:
 DeepSeek-R1 (``<think>…</think>``) and gpt-oss through InvokeModel (``<reasoning>…
 </reasoning>``, AWS: "the model reasoning (surrounded by <reasoning> tags) will precede the
-text content"). When an answer *opens* with that tag (leading whitespace allowed), the text up
-to the closing tag is ``ReasoningDelta`` and the tags themselves are dropped; tags split
-across chunks are held back until they can be told apart. A DeepSeek prompt that opens the
+text content"). When an answer *opens* with that tag (whitespace before it is dropped with the
+tags), the text up to the closing tag is ``ReasoningDelta`` and the rest ``TextDelta``; tags
+split across chunks are held back until they can be told apart. A DeepSeek prompt that opens the
 ``<think>`` block itself leaves no opening tag in the stream, so nothing marks where the
 reasoning starts: that text stays ``TextDelta``, as sent (never guessed).
 
@@ -665,28 +665,28 @@ class BedrockInvokeDialect(_Bedrock):
     def _after_object(self, value: dict[str, Any], start: int, out: list[Event]) -> None:
         """What every family shares, on one object's events ``out[start:]``: the provider
         name, invocation metrics, guardrail verdicts, and the end-of-stream bookkeeping."""
-        if value.get(_GUARDRAIL) == "INTERVENED":
+        verdict = value.get(_GUARDRAIL) == "INTERVENED"
+        earlier = self._last_finish
+        if verdict:
             self._guardrail = True
-            if self._last_finish is not None and self._last_finish.reason != "content_filter":
-                # The answer already finished for another reason: correct it (the last wins).
-                last = self._last_finish
-                out.insert(start, dataclasses.replace(last, reason="content_filter"))
-        usage_here = False
+        usage_here = finish_here = False
         for i in range(start, len(out)):
             event = out[i]
-            kind = type(event)
             if isinstance(event, StreamStart):
                 out[i] = dataclasses.replace(event, provider="bedrock")
-            elif kind is Usage:
+            elif isinstance(event, Usage):
                 usage_here = True
-            elif kind is Finish:
-                assert isinstance(event, Finish)
+            elif isinstance(event, Finish):
                 if self._guardrail and event.reason != "content_filter":
                     event = out[i] = dataclasses.replace(event, reason="content_filter")
-                self._finished = True
+                finish_here = self._finished = True
                 self._last_finish = event
-            elif kind is Done:
+            elif isinstance(event, Done):
                 self._done = True
+        if verdict and not finish_here and earlier and earlier.reason != "content_filter":
+            # The answer finished for another reason before the verdict came: correct it (the
+            # last Finish wins), ahead of this object's events (a Done may be among them).
+            out.insert(start, dataclasses.replace(earlier, reason="content_filter"))
         metrics = value.get(_METRICS)
         if type(metrics) is dict and not self._usage_seen and not usage_here:
             out.insert(start, _metrics_usage(metrics, value))
