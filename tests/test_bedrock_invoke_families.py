@@ -65,6 +65,11 @@ def run(data: bytes, dialect: str = "bedrock-invoke") -> Outcome:
     return check_all_fragmentations(lambda: StreamParser(dialect), data)
 
 
+def parse_whole(data: bytes) -> list[Any]:
+    parser = StreamParser("bedrock-invoke")
+    return parser.feed(data) + parser.close()
+
+
 def events_of(data: bytes) -> list[Any]:
     outcome = run(data)
     assert outcome.error is None, outcome.error
@@ -455,6 +460,39 @@ def test_family_stream(case: tuple[Any, ...]) -> None:
     auto = StreamParser("auto")
     assert auto.feed(data) + auto.close() == events
     assert auto.dialect_name == "bedrock-invoke"
+
+
+def with_unknown_keys(value: Any, extra: Any) -> Any:
+    """*value* with a key no provider sends added to every object, at every depth."""
+    if isinstance(value, dict):
+        return {**{k: with_unknown_keys(v, extra) for k, v in value.items()}, "zz_new": extra}
+    if isinstance(value, list):
+        return [with_unknown_keys(v, extra) for v in value]
+    return value
+
+
+def answer_of(events: list[Any]) -> tuple[Any, ...]:
+    acc = accumulate(events)
+    message = acc.message
+    return (
+        message.text,
+        message.reasoning,
+        [(c.name, c.arguments) for c in message.tool_calls],
+        message.finish_reason,
+        usage_tuple(acc.usage),
+        events[-1],
+    )
+
+
+@given(st.sampled_from(["s", 7, 2.5, None, True, [1, None], {"a": {"b": []}}]))
+def test_unknown_keys_at_every_depth_change_no_answer(extra: Any) -> None:
+    """Providers add fields all the time (DESIGN §1): every family's answer stays the same and
+    nothing is reported when every object of its stream carries one more key."""
+    for _, objects, *_ in CASES:
+        plain = parse_whole(stream(*objects))
+        drifted = parse_whole(stream(*(with_unknown_keys(o, extra) for o in objects)))
+        assert not any(isinstance(e, Malformed) for e in drifted), drifted
+        assert answer_of(drifted) == answer_of(plain)
 
 
 def test_each_family_is_fixed_by_its_first_object() -> None:

@@ -352,7 +352,9 @@ class _Nova(_Family):
     ) -> None:
         for member, body in value.items():
             if member.startswith("amazon-bedrock-"):
-                continue
+                continue  # Bedrock's own fields (see _after_object)
+            if member not in _NOVA_EVENTS and type(body) is not dict:
+                continue  # a field added since, not an event: left in raw
             # The ConverseStream event this member would be: its JSON body under :event-type.
             record = EventStreamMessage(
                 headers=(
