@@ -76,7 +76,8 @@ from the decoder. A well-framed ``chunk`` whose content is not what it should be
 that is not a JSON object, ``bytes`` missing or not base64 of a JSON object, an object no
 family claims, an answer field of the wrong type (text, stop word, token count) -- does not
 end the stream: the events the object did yield are kept and ``Malformed(message, offset,
-raw)`` follows them, ``offset`` being the chunk message's. Descriptive fields that are not
+raw)`` follows them, ``offset`` being the chunk message's and ``raw`` the decoded object
+(the chunk's payload when it could not be decoded). Descriptive fields that are not
 read (Titan ``index``, ids, latencies) are never checked. A first object no family claims
 leaves the family open, so the next object may still decide it. With ``strict = True`` (the
 attribute ``StreamParser(strict=True)`` sets; see ``BedrockInvokeDialect.strict``) the same
