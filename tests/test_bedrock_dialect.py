@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 
 from sseparse.dialects import dialect_class
-from sseparse.dialects.bedrock import BedrockConverseDialect, BedrockInvokeDialect
+from sseparse.dialects.bedrock import BedrockConverseDialect
+from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect
 from sseparse.encode import encode_event_stream
 from sseparse.errors import ChecksumMismatch, LimitExceeded, MalformedPayload, TruncatedStream
 from sseparse.events import (
     Citation,
     Done,
     Finish,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
@@ -474,12 +476,32 @@ INVOKE_MALFORMED = [
 ]
 
 
+def strict_invoke_parser() -> StreamParser:
+    """A ``bedrock-invoke`` parser whose dialect rejects bad chunks (the attribute
+    ``StreamParser(strict=True)`` sets)."""
+    parser = StreamParser("bedrock-invoke")
+    parser._dialect.strict = True  # type: ignore[attr-defined]
+    return parser
+
+
 @pytest.mark.parametrize("frame", INVOKE_MALFORMED, ids=range(len(INVOKE_MALFORMED)))
-def test_invoke_malformed_chunks(frame: bytes) -> None:
+def test_invoke_malformed_chunks_are_reported_in_band(frame: bytes) -> None:
     first = chunk(MESSAGE_START)
     outcome = run("bedrock-invoke", first + frame)
+    assert outcome.error is None
+    assert isinstance(outcome.items[0], StreamStart)
+    bad = [e for e in outcome.items if isinstance(e, Malformed)]
+    assert len(bad) == 1 and bad[0].offset == len(first)
+    assert outcome.items[-1] == Done(clean=False)
+
+
+@pytest.mark.parametrize("frame", INVOKE_MALFORMED, ids=range(len(INVOKE_MALFORMED)))
+def test_invoke_malformed_chunks_strict(frame: bytes) -> None:
+    first = chunk(MESSAGE_START)
+    outcome = check_all_fragmentations(strict_invoke_parser, first + frame)
     assert outcome.error == (MalformedPayload, len(first))
     assert isinstance(outcome.items[0], StreamStart)
+    assert not any(isinstance(e, Malformed) for e in outcome.items)
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,10 @@ def dialect_of(fmt: str, record: Any) -> str | None:
     if fmt == "eventstream":
         if getattr(record, "message_type", None) != "event":
             return None  # an exception frame fits both Bedrock dialects
-        return "bedrock-invoke" if record.event_type == "chunk" else "bedrock-converse"
+        # Imported here: the dialect modules load only once a stream needs them.
+        from .dialects.bedrock_invoke import BedrockInvokeDialect
+
+        return "bedrock-invoke" if BedrockInvokeDialect.claims(record) else "bedrock-converse"
     if fmt == "jsonarray":
         return "gemini"
     if isinstance(record, SSEEvent):

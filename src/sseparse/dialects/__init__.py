@@ -22,7 +22,7 @@ DIALECTS: dict[str, tuple[str, str]] = {
     "gemini": ("gemini", "GeminiDialect"),
     "bedrock": ("bedrock", "BedrockConverseDialect"),
     "bedrock-converse": ("bedrock", "BedrockConverseDialect"),
-    "bedrock-invoke": ("bedrock", "BedrockInvokeDialect"),
+    "bedrock-invoke": ("bedrock_invoke", "BedrockInvokeDialect"),
     "cohere": ("cohere", "CohereDialect"),
     "cohere-v2": ("cohere", "CohereDialect"),
     "cohere-v1": ("cohere", "CohereV1Dialect"),

@@ -1,4 +1,4 @@
-"""Amazon Bedrock: ConverseStream and InvokeModelWithResponseStream over AWS event-stream.
+"""Amazon Bedrock: ConverseStream over AWS event-stream, and what InvokeModel shares with it.
 
 Both APIs send ``application/vnd.amazon.eventstream`` messages (``EventStreamMessage``).
 ``:message-type`` says what a message is:
@@ -61,22 +61,13 @@ what Bedrock's ``totalTokens`` counts; it is used only when a count is missing).
 ``ToolCallStart.index`` is the 0-based ordinal of the tool call in order of appearance, not
 Bedrock's ``contentBlockIndex`` (which also counts text and reasoning blocks).
 
-InvokeModelWithResponseStream (``BedrockInvokeDialect``, name ``bedrock-invoke``): every
-``chunk`` event carries ``{"bytes": "<base64>"}`` of one event of the model's native stream;
-for Claude that is an Anthropic Messages event, handed to ``AnthropicDialect``. The
-``amazon-bedrock-invocationMetrics`` object Bedrock adds to the last one becomes a ``Usage``
-only when the Anthropic events carried none (it stays in that event's ``raw`` either way);
-it is emitted before the events of the object that carries it. ``StreamStart.provider`` is
-``"bedrock"``. ``Done`` follows the Anthropic dialect (``Done(clean=True)`` at
-``message_stop``, else ``Done(clean=False)`` at end of input; an exception after
-``message_stop`` is reported after that ``Done``). Other event types become
-``Other``; a ``chunk`` whose ``bytes`` is not base64 of a JSON object is ``MalformedPayload``.
+InvokeModelWithResponseStream (``BedrockInvokeDialect``, name ``bedrock-invoke``) lives in
+``bedrock_invoke``; it shares ``_Bedrock``, ``_json_object`` and ``_metrics_usage`` (the
+``amazon-bedrock-invocationMetrics`` object as ``Usage``) from here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 from typing import Any, ClassVar
 
@@ -100,9 +91,8 @@ from ..events import (
 )
 from ..framing.eventstream import EventStreamMessage
 from ._base import Dialect, load_json, malformed
-from .anthropic import AnthropicDialect
 
-__all__ = ["BedrockConverseDialect", "BedrockInvokeDialect"]
+__all__ = ["BedrockConverseDialect"]
 
 _FINISH: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -399,56 +389,3 @@ def _metrics_usage(metrics: dict[str, Any], raw: Any) -> Usage:
         cache_write_tokens=write,
         raw=raw,
     )
-
-
-class BedrockInvokeDialect(_Bedrock):
-    """Bedrock ``InvokeModelWithResponseStream`` for Anthropic Claude models (see the module
-    docstring): each ``chunk`` is decoded and handed to ``AnthropicDialect.on_json``."""
-
-    name: ClassVar[str] = "bedrock-invoke"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._native = AnthropicDialect()
-        self._usage_seen = False  # the native events carried a Usage
-
-    def _on_event(
-        self, record: EventStreamMessage, event_type: str | None, out: list[Event]
-    ) -> None:
-        payload = _json_object(record, event_type)
-        if event_type != "chunk":
-            out.append(Other(kind=event_type or "event", raw=payload))
-            return
-        encoded = payload.get("bytes")
-        if not isinstance(encoded, str):
-            raise malformed(
-                "chunk without a base64 'bytes' string",
-                offset=record.offset,
-                payload=record.payload,
-            )
-        try:
-            native = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise malformed(
-                f"chunk 'bytes' is not base64 ({exc})", offset=record.offset, payload=record.payload
-            ) from exc
-        value = load_json(native, offset=record.offset)
-        if not isinstance(value, dict):
-            raise malformed(
-                "chunk 'bytes' is not a JSON object", offset=record.offset, payload=native
-            )
-        metrics = value.get(_METRICS)
-        if isinstance(metrics, dict) and not self._usage_seen:
-            self._usage_seen = True
-            out.append(_metrics_usage(metrics, value))
-        start = len(out)
-        self._native.on_json(value, out, offset=record.offset, payload=native)
-        for i in range(start, len(out)):
-            event = out[i]
-            if isinstance(event, StreamStart):
-                out[i] = dataclasses.replace(event, provider="bedrock")
-            elif isinstance(event, Usage):
-                self._usage_seen = True
-
-    def on_end(self, out: list[Event]) -> None:
-        self._native.on_end(out)
