@@ -111,7 +111,7 @@ def _summary(acc: Accumulator) -> list[str]:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m sseparse",
+        prog="sseparse",
         description="Decode a recorded LLM streaming response and show its events and message.",
     )
     parser.add_argument("file", nargs="?", default="-", help="the stream to read; - for stdin")
