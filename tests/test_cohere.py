@@ -30,14 +30,14 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import cuts, mutations, outcome_of
-from .chunking import check_all_fragmentations
 
 
 def run(dialect: str, data: bytes, **options: Any) -> list[Event]:
-    outcome = check_all_fragmentations(lambda: StreamParser(dialect, **options), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser(dialect, **options), data)
     assert outcome.error is None, outcome.error
     events: list[Event] = outcome.items
     assert sum(type(e) is Done for e in events) == 1
@@ -391,7 +391,7 @@ def test_finish_reasons(word: str, reason: str) -> None:
 def test_v2_malformed(payload: bytes) -> None:
     head = sse(START, done=False)
     data = head + b"data: " + payload + b"\n\n"
-    outcome = check_all_fragmentations(lambda: StreamParser("cohere"), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("cohere"), data)
     assert outcome.error == (MalformedPayload, len(head))
     assert outcome.items == [StreamStart(id="m1", provider="cohere")]
 
@@ -500,7 +500,7 @@ def test_v1_error_and_unknown_records() -> None:
 )
 def test_v1_malformed(line: bytes) -> None:
     head = ndjson(v1("text-generation", text="ok"))
-    outcome = check_all_fragmentations(lambda: StreamParser("cohere-v1"), head + line + b"\n")
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("cohere-v1"), head + line + b"\n")
     assert outcome.error == (MalformedPayload, len(head))
     assert outcome.items == [TextDelta(text="ok")]
 

@@ -29,10 +29,10 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import cuts, mutations, outcome_of
-from .chunking import check_all_fragmentations
 
 
 def parser() -> StreamParser:
@@ -44,7 +44,7 @@ def ndjson(*objects: Any) -> bytes:
 
 
 def events_of(data: bytes) -> list[Event]:
-    outcome = check_all_fragmentations(parser, data)
+    outcome = assert_fragmentation_invariant(parser, data)
     assert outcome.error is None
     events: list[Event] = outcome.items
     assert sum(type(e) is Done for e in events) == 1
@@ -206,7 +206,7 @@ def test_truncated_stream_ends_unclean() -> None:
 
 def test_cut_line_is_an_error() -> None:
     data = ndjson(chunk({"role": "assistant", "content": "Hel"})) + b'{"model":"qwen3"'
-    outcome = check_all_fragmentations(parser, data)
+    outcome = assert_fragmentation_invariant(parser, data)
     assert outcome.error is not None and outcome.error[0] is InvalidJSON
     assert [type(e) for e in outcome.items] == [StreamStart, TextDelta]
 
@@ -229,7 +229,7 @@ def test_done_reasons(reason: str | None, normalized: str) -> None:
 
 def test_empty_chunks_and_records_after_done_are_kept() -> None:
     empty = chunk({"role": "assistant", "content": ""})
-    events = check_all_fragmentations(
+    events = assert_fragmentation_invariant(
         parser, ndjson(empty, empty, final("stop", eval_count=3), empty)
     ).items
     assert events == [
@@ -265,14 +265,14 @@ def test_empty_chunks_and_records_after_done_are_kept() -> None:
 )
 def test_malformed_records(line: bytes) -> None:
     first = ndjson(chunk({"role": "assistant", "content": "ok"}))
-    outcome = check_all_fragmentations(parser, first + line + b"\n")
+    outcome = assert_fragmentation_invariant(parser, first + line + b"\n")
     assert outcome.error == (MalformedPayload, len(first))
     assert len(outcome.items) == 2
 
 
 @pytest.mark.parametrize("line", [b'{"model": 3}', b'{"created_at": 1731832920}'])
 def test_malformed_metadata(line: bytes) -> None:
-    outcome = check_all_fragmentations(parser, b"\n" + line + b"\n")
+    outcome = assert_fragmentation_invariant(parser, b"\n" + line + b"\n")
     assert outcome.error == (MalformedPayload, 1)
 
 
