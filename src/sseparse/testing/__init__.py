@@ -26,7 +26,8 @@ from .invariant import Outcome, assert_fragmentation_invariant, run_feed, run_pu
 from .server import RecordedRequest, ReplayServer
 
 if TYPE_CHECKING:
-    from .chunkings import chunkings
+    from ._chunkings import chunkings
+    from ._streams import STREAM_DIALECTS, Stream, streams
 
 __all__ = [
     "assert_fragmentation_invariant",
@@ -39,11 +40,19 @@ __all__ = [
     "run_feed",
     "run_pull",
     "split_at",
+    "Stream",
+    "STREAM_DIALECTS",
+    "streams",
     "tricky_offsets",
 ]
 
 # Names that need hypothesis, by module: imported when first asked for.
-_LAZY = {"chunkings": "chunkings"}
+_LAZY = {
+    "chunkings": "_chunkings",
+    "Stream": "_streams",
+    "STREAM_DIALECTS": "_streams",
+    "streams": "_streams",
+}
 
 
 def __getattr__(name: str) -> Any:
