@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sseparse import Accumulator, Done, ProviderError, StreamParser, UsageError
 from sseparse.testing import STREAM_DIALECTS, Stream, chunkings, run_feed, streams
 
-CASES = [(d, None) for d in STREAM_DIALECTS]
+CASES = [(d, None) for d in STREAM_DIALECTS] + [("gemini", "jsonarray")]
 
 
 def decode(

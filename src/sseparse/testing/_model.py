@@ -207,7 +207,7 @@ def assemble(
     dialect: str,
     format: str,
     records: Sequence[Record],
-    end: bytes,
+    end: Record,
     keepalive: bytes | None,
     error: bytes | None,
     errors: bool,
@@ -216,13 +216,13 @@ def assemble(
     tail: bytes = b"",
 ) -> Stream:
     """Put a stream together: *head*, the records (keep-alives between some of them), then
-    *end* (the end marker) and *tail* (what closes the framing, e.g. a JSON array's ``]``).
+    *end* (the record that ends the stream, e.g. an end marker) and *tail* (what closes the framing, e.g. a JSON array's ``]``).
     With ``errors``, some streams stop after a record with the provider's *error* record (then
     *tail*); with ``truncation``, some stop at a record boundary, nothing more sent."""
     modes = ["complete"]
-    if errors and error is not None:
+    if errors and error is not None and records:
         modes.append("error")
-    if truncation:
+    if truncation and records:
         modes.append("truncated")
     mode = draw(st.sampled_from(modes))
     count = len(records)
@@ -238,7 +238,8 @@ def assemble(
         assert error is not None
         out.append(error)
     if mode == "complete":
-        out.append(end)
+        out.append(end.data)
+        sent.append(end)
     if mode != "truncated":
         out.append(tail)
     return Stream(

@@ -8,8 +8,10 @@ from typing import Any
 __all__ = ["sse"]
 
 
-def sse(value: Any, eol: str, event: str | None = None) -> bytes:
-    """One SSE event: an optional ``event:`` line, a ``data:`` line of JSON, a blank line."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def sse(value: Any, eol: str, event: str | None = None, *, spaced: bool = False) -> bytes:
+    """One SSE event: an optional ``event:`` line, a ``data:`` line of JSON (compact, or with
+    ``", "`` and ``": "`` when *spaced*, as Google writes it), a blank line."""
+    separators = (", ", ": ") if spaced else (",", ":")
+    text = json.dumps(value, ensure_ascii=False, separators=separators)
     head = f"event: {event}{eol}" if event is not None else ""
     return f"{head}data: {text}{eol}{eol}".encode()

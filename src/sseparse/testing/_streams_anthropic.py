@@ -101,7 +101,7 @@ def anthropic_streams(
             dialect="anthropic",
             format=format,
             records=records,
-            end=sse({"type": "message_stop"}, eol, "message_stop"),
+            end=Record(sse({"type": "message_stop"}, eol, "message_stop")),
             keepalive=f'event: ping{eol}data: {{"type": "ping"}}{eol}{eol}'.encode(),
             error=sse(error, eol, "error"),
             errors=errors,

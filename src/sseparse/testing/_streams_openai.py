@@ -89,7 +89,7 @@ def openai_streams(
             dialect="openai",
             format=format,
             records=records,
-            end=f"data: [DONE]{eol}{eol}".encode(),
+            end=Record(f"data: [DONE]{eol}{eol}".encode()),
             keepalive=f"{keepalive}{eol}{eol}".encode(),
             error=sse(error, eol),
             errors=errors,
