@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ..errors import UsageError
 from ._model import Stream
 from ._streams_anthropic import anthropic_streams
+from ._streams_bedrock import bedrock_invoke_streams, bedrock_streams
 from ._streams_gemini import gemini_streams
 from ._streams_openai import openai_streams
 
@@ -22,6 +23,8 @@ _STRATEGIES: dict[str, tuple[str, dict[str, _Factory]]] = {
     "openai": ("sse", {"sse": openai_streams}),
     "anthropic": ("sse", {"sse": anthropic_streams}),
     "gemini": ("sse", {"sse": gemini_streams, "jsonarray": gemini_streams}),
+    "bedrock": ("eventstream", {"eventstream": bedrock_streams}),
+    "bedrock-invoke": ("eventstream", {"eventstream": bedrock_invoke_streams}),
 }
 
 STREAM_DIALECTS: tuple[str, ...] = tuple(_STRATEGIES)

@@ -13,26 +13,23 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ._model import ERROR_MESSAGE, Record, Stream, assemble, scripts
+from ._model import ERROR_MESSAGE, Record, Stream, Tag, assemble, scripts
 from ._sse import sse
 
-__all__ = ["anthropic_streams"]
+__all__ = ["anthropic_events", "anthropic_streams"]
 
 _STOP = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 
 
 @st.composite
-def anthropic_streams(
-    draw: Callable[..., Any], *, format: str = "sse", errors: bool = False, truncation: bool = False
-) -> Stream:
-    """Anthropic Messages streams: thinking (signed or redacted), text, parallel tool calls,
-    pings, LF or CRLF; mid-stream ``event: error`` and truncation on request."""
-    eol = draw(st.sampled_from(["\n", "\r\n"]))
+def anthropic_events(draw: Callable[..., Any]) -> list[tuple[dict[str, Any], tuple[Tag, ...]]]:
+    """The Messages events of a drawn answer, ``message_start`` to ``message_delta``, each
+    with its tags (``message_stop`` is the caller's end marker)."""
     script = draw(scripts())
-    records: list[Record] = []
+    events: list[tuple[dict[str, Any], tuple[Tag, ...]]] = []
 
-    def add(kind: str, value: dict[str, Any], *tags: tuple[Any, ...]) -> None:
-        records.append(Record(sse({"type": kind, **value}, eol, kind), tags))
+    def add(kind: str, value: dict[str, Any], *tags: Tag) -> None:
+        events.append(({"type": kind, **value}, tags))
 
     usage = {"input_tokens": script.prompt_tokens, "cache_creation_input_tokens": 0}
     usage |= {"cache_read_input_tokens": 0, "output_tokens": 1}
@@ -95,6 +92,17 @@ def anthropic_streams(
         {"delta": {"stop_reason": stop, "stop_sequence": None}, "usage": final},
         ("finish", script.finish, stop),
     )
+    return events
+
+
+@st.composite
+def anthropic_streams(
+    draw: Callable[..., Any], *, format: str = "sse", errors: bool = False, truncation: bool = False
+) -> Stream:
+    """Anthropic Messages streams: thinking (signed or redacted), text, parallel tool calls,
+    pings, LF or CRLF; mid-stream ``event: error`` and truncation on request."""
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    records = [Record(sse(v, eol, v["type"]), tags) for v, tags in draw(anthropic_events())]
     error = {"type": "error", "error": {"type": "overloaded_error", "message": ERROR_MESSAGE}}
     stream: Stream = draw(
         assemble(
