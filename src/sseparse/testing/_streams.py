@@ -14,6 +14,7 @@ from ._streams_anthropic import anthropic_streams
 from ._streams_bedrock import bedrock_invoke_streams, bedrock_streams
 from ._streams_gemini import gemini_streams
 from ._streams_openai import openai_streams
+from ._streams_responses import responses_streams
 
 __all__ = ["STREAM_DIALECTS", "Stream", "streams"]
 
@@ -21,6 +22,7 @@ __all__ = ["STREAM_DIALECTS", "Stream", "streams"]
 _Factory = Callable[..., st.SearchStrategy[Stream]]
 _STRATEGIES: dict[str, tuple[str, dict[str, _Factory]]] = {
     "openai": ("sse", {"sse": openai_streams}),
+    "openai-responses": ("sse", {"sse": responses_streams}),
     "anthropic": ("sse", {"sse": anthropic_streams}),
     "gemini": ("sse", {"sse": gemini_streams, "jsonarray": gemini_streams}),
     "bedrock": ("eventstream", {"eventstream": bedrock_streams}),
