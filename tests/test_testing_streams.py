@@ -25,7 +25,7 @@ def decode(
 
 
 @pytest.mark.parametrize(("dialect", "fmt"), CASES)
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=st.data())
 def test_generated_streams_give_the_expected_message(
     dialect: str, fmt: str | None, data: st.DataObject

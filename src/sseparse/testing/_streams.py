@@ -12,7 +12,10 @@ from ..errors import UsageError
 from ._model import Stream
 from ._streams_anthropic import anthropic_streams
 from ._streams_bedrock import bedrock_invoke_streams, bedrock_streams
+from ._streams_cohere import cohere_v1_streams, cohere_v2_streams
 from ._streams_gemini import gemini_streams
+from ._streams_mistral import mistral_streams
+from ._streams_ollama import ollama_streams
 from ._streams_openai import openai_streams
 from ._streams_responses import responses_streams
 
@@ -27,6 +30,10 @@ _STRATEGIES: dict[str, tuple[str, dict[str, _Factory]]] = {
     "gemini": ("sse", {"sse": gemini_streams, "jsonarray": gemini_streams}),
     "bedrock": ("eventstream", {"eventstream": bedrock_streams}),
     "bedrock-invoke": ("eventstream", {"eventstream": bedrock_invoke_streams}),
+    "cohere": ("sse", {"sse": cohere_v2_streams}),
+    "cohere-v1": ("jsonlines", {"jsonlines": cohere_v1_streams}),
+    "ollama": ("jsonlines", {"jsonlines": ollama_streams}),
+    "mistral": ("sse", {"sse": mistral_streams}),
 }
 
 STREAM_DIALECTS: tuple[str, ...] = tuple(_STRATEGIES)
