@@ -27,11 +27,15 @@ from .server import RecordedRequest, ReplayServer
 
 if TYPE_CHECKING:
     from ._chunkings import chunkings
+    from ._faults import FAULT_KINDS, Fault, faults
     from ._streams import STREAM_DIALECTS, Stream, streams
 
 __all__ = [
     "assert_fragmentation_invariant",
     "chunkings",
+    "Fault",
+    "FAULT_KINDS",
+    "faults",
     "Outcome",
     "partitions",
     "random_partition",
@@ -49,6 +53,9 @@ __all__ = [
 # Names that need hypothesis, by module: imported when first asked for.
 _LAZY = {
     "chunkings": "_chunkings",
+    "Fault": "_faults",
+    "FAULT_KINDS": "_faults",
+    "faults": "_faults",
     "Stream": "_streams",
     "STREAM_DIALECTS": "_streams",
     "streams": "_streams",
