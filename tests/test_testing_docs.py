@@ -1,27 +1,37 @@
-"""The example on docs/testing.md runs as written: its code blocks are one test module,
-run by pytest in a subprocess (with the installed plugin's replay_server fixture)."""
+"""The example on docs/testing.md runs as written: its code blocks, joined, are executed as
+one module and each ``test_*`` function in it is called (the fixture one with a
+``replay_server`` factory like the plugin's)."""
 
 from __future__ import annotations
 
+import inspect
 import re
-import subprocess
-import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from sseparse.testing import ReplayServer
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "testing.md"
 
 
-def test_the_testing_page_example_passes(tmp_path: Path) -> None:
+def test_the_testing_page_example_passes() -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text("utf-8"), re.S)
     assert len(blocks) >= 3
-    module = tmp_path / "test_docs_example.py"
-    module.write_text("\n\n".join(blocks), "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-bb", "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b6 passed\b", result.stdout), result.stdout
+    namespace: dict[str, Any] = {"__name__": "docs_testing_example"}
+    exec(compile("\n\n".join(blocks), str(DOC), "exec"), namespace)
+    tests = {name: f for name, f in namespace.items() if name.startswith("test_")}
+    assert len(tests) == 6
+    started: list[ReplayServer] = []
+
+    def replay_server(data: bytes | Sequence[bytes], **options: Any) -> ReplayServer:
+        started.append(ReplayServer(data, **options).start())
+        return started[-1]
+
+    try:
+        for test in tests.values():
+            wanted = inspect.signature(test).parameters
+            test(**({"replay_server": replay_server} if "replay_server" in wanted else {}))
+    finally:
+        for server in started:
+            server.close()

@@ -13,7 +13,7 @@ from sseparse import Accumulator, Done, ParseError, ProviderError, TextDelta, Un
 from sseparse.testing import FAULT_KINDS, Fault, Stream, faults, streams
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_every_fault_gives_events_or_a_parse_error(data: st.DataObject) -> None:
     dialect = data.draw(st.sampled_from(["openai", "anthropic", "bedrock", "gemini"]))
@@ -33,7 +33,7 @@ def test_each_kind_is_drawn_and_the_error_bodies_have_their_outcome() -> None:
     ok = b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
     seen: dict[str, Fault] = {}
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=40, deadline=None, database=None)
     @given(faults(ok))
     def collect(fault: Fault) -> None:
         seen.setdefault(fault.kind, fault)
