@@ -88,9 +88,8 @@ _ARGS = st.dictionaries(
 
 
 def split_text(draw: Callable[..., Any], text: str, *, min_pieces: int = 1) -> tuple[str, ...]:
-    """Cut *text* into non-empty pieces at drawn offsets (anywhere, escapes and all)."""
-    if len(text) < 2:
-        return (text,) if text else ()
+    """Cut *text* (two characters at least, as JSON arguments are) into non-empty pieces at
+    drawn offsets (anywhere, escapes and all)."""
     cuts = draw(st.lists(st.integers(1, len(text) - 1), max_size=6, unique=True))
     bounds = [0, *sorted(cuts), len(text)]
     return tuple(text[a:b] for a, b in itertools.pairwise(bounds))
