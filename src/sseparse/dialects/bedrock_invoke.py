@@ -10,19 +10,19 @@ family is recognised from the first decoded object (``invoke_family``) and then 
 stream. Field names come from AWS's "Inference request parameters and response fields for
 foundation models" pages:
 
-==================  ==================================================  ==================
-family              a chunk's object                                    mapped by
-==================  ==================================================  ==================
-``anthropic``       ``{"type": "message_start" | "content_block_*" …}`` ``AnthropicDialect``
-``nova``            ``{"messageStart" | "contentBlockDelta" | …: {…}}`` ConverseStream
-``titan``           ``outputText``, ``completionReason``, counts         ``TITAN`` table
-``llama``           ``generation``, ``stop_reason``, counts             ``LLAMA`` table
-``mistral``         ``outputs[].text`` / ``outputs[].stop_reason``      ``MISTRAL_TEXT``
-``mistral-chat``    ``choices[].message`` / ``choices[].stop_reason``   ``MistralDialect``
-``cohere``          ``event_type`` (``stream-start``, ``text-gener…``)  ``CohereV1Dialect``
-``deepseek``        ``choices[].text`` / ``choices[].stop_reason``      ``DEEPSEEK`` table
-``openai``          ``chat.completion.chunk`` (gpt-oss, AI21 Jamba)     ``OpenAIChatDialect``
-==================  ==================================================  ==================
+==================  ====================================================  ==================
+family              a chunk's object                                      mapped by
+==================  ====================================================  ==================
+``anthropic``       ``{"type": "message_start" | "content_block_*" …}``   ``AnthropicDialect``
+``nova``            ``{"messageStart" | "contentBlockDelta" | …: {…}}``   ConverseStream
+``titan``           ``outputText``, ``completionReason``, counts          ``TITAN`` table
+``llama``           ``generation``, ``stop_reason``, counts               ``LLAMA`` table
+``mistral``         ``outputs[].text`` / ``outputs[].stop_reason``        ``MISTRAL_TEXT``
+``mistral-chat``    ``choices[].message`` / ``choices[].stop_reason``     ``MistralDialect``
+``cohere``          ``event_type`` (``stream-start``, ``text-gener…``)    ``CohereV1Dialect``
+``deepseek``        ``choices[].text`` / ``choices[].stop_reason``        ``DEEPSEEK`` table
+``openai``          ``chat.completion.chunk`` (gpt-oss, AI21 Jamba)       ``OpenAIChatDialect``
+==================  ====================================================  ==================
 
 * Claude objects are Anthropic Messages events, handed to ``AnthropicDialect.on_json``.
 * Amazon Nova objects are ConverseStream events in JSON-union form (``{"contentBlockDelta":
