@@ -10,11 +10,11 @@ reasoning signatures on their message, and ``done``/``clean`` say how the stream
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ._json import loads
 from .errors import UsageError
 from .events import (
     Citation,
@@ -84,8 +84,8 @@ def _parse(arguments: str) -> Any:
     if not arguments:
         return None
     try:
-        return json.loads(arguments)
-    except (ValueError, RecursionError):
+        return loads(arguments)
+    except ValueError:
         return None
 
 

@@ -19,9 +19,9 @@ keeps the parts it understood) may read ``strict``, which the parser sets on the
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Generic, TypeVar
 
+from .._json import loads
 from ..errors import MalformedPayload
 from ..events import Event
 
@@ -73,6 +73,6 @@ def malformed(why: str, *, offset: int, payload: str | bytes) -> MalformedPayloa
 def load_json(text: str | bytes, *, offset: int) -> Any:
     """Parse a record's JSON payload; raise ``MalformedPayload`` (not ``JSONDecodeError``)."""
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        return loads(text)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, Rejected (see _json)
         raise malformed(f"payload is not valid JSON ({exc})", offset=offset, payload=text) from exc
