@@ -708,9 +708,7 @@ def test_a_delegate_dialects_verdict_becomes_malformed() -> None:
 
 
 def strict_parser() -> StreamParser:
-    parser = StreamParser("bedrock-invoke")
-    parser._dialect.strict = True  # type: ignore[attr-defined]  # what strict=True sets
-    return parser
+    return StreamParser("bedrock-invoke", strict=True)
 
 
 @pytest.mark.parametrize(
