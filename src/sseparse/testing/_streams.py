@@ -45,7 +45,8 @@ def streams(
 ) -> st.SearchStrategy[Stream]:
     """A strategy of ``Stream``s as *dialect*'s provider sends them, in *format* (the
     dialect's usual one if ``None``; e.g. ``"jsonarray"`` for Gemini's JSON array).
-    ``errors=True`` lets some streams end with an in-band provider error after some records;
+    ``errors=True`` lets some streams end with an in-band provider error after some records
+    (for the dialects whose providers have one: not ``cohere``, ``cohere-v1``, ``mistral``);
     ``truncation=True`` lets some stop at a record boundary without the end marker.
     Raises ``UsageError`` for a dialect or format it does not generate."""
     try:
