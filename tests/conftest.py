@@ -21,6 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
     python = f"popen//python={sys.executable} {flag}"
     config.option.tx = [python if spec == "popen" else spec for spec in specs]
 
+
 settings.register_profile(
     "ci",
     max_examples=60,

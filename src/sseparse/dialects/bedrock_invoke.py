@@ -93,6 +93,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from .. import _json
 from ..errors import MalformedPayload
 from ..events import (
     Done,
@@ -653,8 +654,8 @@ class BedrockInvokeDialect(_Bedrock):
             return
         try:
             native = base64.b64decode(encoded, validate=True)
-            value = json.loads(native)
-        except (binascii.Error, ValueError, RecursionError) as exc:
+            value = _json.loads(native)
+        except (binascii.Error, ValueError) as exc:
             why = f"chunk 'bytes' is not base64 of JSON ({exc})"
             self._malformed(why, record, payload, start, out)
             return
