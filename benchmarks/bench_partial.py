@@ -57,7 +57,7 @@ def document(size: int, seed: int = 11) -> str:
     while total < size - 40:
         line = rng.choice(_LINES)
         lines.append(line)
-        total += len(json.dumps(line)) - 1
+        total += len(json.dumps(line, ensure_ascii=False)) - 1
     content = "\n".join(lines)
     text = json.dumps({"path": "src/app/write.py", "content": content}, ensure_ascii=False)
     return text
@@ -161,7 +161,7 @@ def _section(size: int, delta: int, rounds: int) -> tuple[str, dict[str, float]]
     times = dict(zip([name for name, _ in candidates], seconds, strict=True))
     base = times["PartialJSON feed"]
     lines = [
-        f"### {len(text) // 1024} KB in {delta}-character deltas ({len(pieces)} deltas; "
+        f"### {len(text) / 1024:.0f} K characters in {delta}-character deltas ({len(pieces)} deltas; "
         f"median of {rounds} after a warm-up)",
         "",
         "| candidate | median CPU ms | µs per delta | time vs PartialJSON feed |",

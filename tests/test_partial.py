@@ -263,7 +263,7 @@ class _CountingPattern:
 
 def _work(doc: str, monkeypatch: pytest.MonkeyPatch) -> int:
     counter = [0]
-    for name in ("_WHITESPACE", "_PLAIN", "_NUMBER_RUN", "_HEX_PREFIX", "_LOW_PREFIX"):
+    for name in ("_WHITESPACE", "_COMPLETE_RUN", "_NUMBER_RUN", "_HEX_PREFIX", "_LOW_PREFIX"):
         monkeypatch.setattr(
             partial_module, name, _CountingPattern(getattr(partial_module, name), counter)
         )
