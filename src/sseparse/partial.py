@@ -456,7 +456,7 @@ class PartialJSON:
             # deltas, 58.7 -> 48.4 ms (bench_partial's document).
             run = complete_run(text, i)
             assert run is not None  # the pattern matches the empty string
-            if run.end() == n and i < n:
+            if run.end() == n:
                 piece = text[i:]
                 if "\\" not in piece:
                     self._tail.append(piece)
