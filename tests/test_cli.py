@@ -98,7 +98,7 @@ def test_detects_other_apis() -> None:
     [
         (("-",), b"<html>502 Bad Gateway</html>", 1, b"UndetectableStream"),
         (("-",), b"", 1, b"UndetectableStream"),
-        (("--dialect", "openai", "-"), b"data: {bad\n\n", 1, b"MalformedPayload"),
+        (("--dialect", "openai", "--strict", "-"), b"data: {bad\n\n", 1, b"MalformedPayload"),
         (("--dialect", "nope", "-"), b"data: [DONE]\n\n", 2, b"unknown dialect 'nope'"),
         (("/nonexistent/stream.sse",), b"", 2, b"cannot read /nonexistent/stream.sse"),
     ],
@@ -115,10 +115,20 @@ def test_bad_input_one_line_error(
 
 def test_events_before_a_fault_are_still_printed() -> None:
     data = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: nope\n\n'
-    result = run("--events", "--dialect", "openai", "-", stdin=data)
+    result = run("--events", "--dialect", "openai", "--strict", "-", stdin=data)
     assert result.returncode == 1
     assert json.loads(result.stdout.decode().splitlines()[0])["text"] == "ok"
     assert b"MalformedPayload" in result.stderr
+
+
+def test_a_bad_record_is_shown_and_the_stream_goes_on() -> None:
+    bad = b"data: nope\n\n"
+    good = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\n'
+    result = run("--dialect", "openai", "-", stdin=bad + good + b"data: [DONE]\n\n")
+    assert result.returncode == 0, result.stderr
+    assert b"malformed record at byte 0: payload is not valid JSON" in result.stdout
+    assert b"text: 'ok'" in result.stdout
+    assert b"end: clean" in result.stdout
 
 
 def test_bad_arguments() -> None:

@@ -41,9 +41,11 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield piece
 
 
-def _events(stream: IO[bytes], dialect: str | None, fmt: str | None) -> Iterator[Event]:
+def _events(
+    stream: IO[bytes], dialect: str | None, fmt: str | None, strict: bool
+) -> Iterator[Event]:
     """Decode *stream* incrementally (``dialect=None`` detects it from the first bytes)."""
-    parser = StreamParser(dialect or "auto", format=fmt)
+    parser = StreamParser(dialect or "auto", format=fmt, strict=strict)
     for piece in _chunks(stream):
         yield from parser.feed(piece)
     yield from parser.close()
@@ -102,6 +104,8 @@ def _summary(acc: Accumulator) -> list[str]:
         lines.append("usage: " + " ".join(fields))
     for error in acc.errors:
         lines.append(f"provider error: {error.message} (type={error.type}, code={error.code})")
+    for bad in acc.malformed:
+        lines.append(f"malformed record at byte {bad.offset}: {bad.message}")
     if acc.keepalives:
         lines.append(f"keep-alives: {acc.keepalives}")
     ending = "none (input ended early)" if not acc.done else ("clean" if acc.clean else "unclean")
@@ -117,6 +121,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", default="-", help="the stream to read; - for stdin")
     parser.add_argument("--dialect", help="provider API (default: detected), e.g. openai")
     parser.add_argument("--format", help="framing: sse, jsonlines, jsonarray, eventstream")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at a record the dialect cannot interpret (default: report it and go on)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--events", action="store_true", help="one JSON object per event")
     mode.add_argument("--message", action="store_true", help="the final message as JSON")
@@ -128,7 +137,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _run(args: argparse.Namespace, stream: IO[bytes], out: IO[str]) -> None:
     acc = Accumulator()
     quiet = args.message or args.openai
-    for event in _events(stream, args.dialect, args.format):
+    for event in _events(stream, args.dialect, args.format, args.strict):
         acc.add(event)
         if args.events:
             out.write(_json(_event_dict(event, raw=args.raw)) + "\n")

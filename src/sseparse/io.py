@@ -45,7 +45,7 @@ def _close_quietly(parser: StreamParser) -> None:
 
 
 def iter_events(
-    chunks: Iterable[BytesLike], *, dialect: str = "openai", **options: Any
+    chunks: Iterable[BytesLike], *, dialect: str = "auto", **options: Any
 ) -> Iterator[Event]:
     """Yield the events of the byte stream *chunks*, decoded by ``StreamParser(dialect,
     **options)``, each as soon as its last byte has arrived.
@@ -70,7 +70,7 @@ def iter_events(
 async def aiter_events(
     chunks: AsyncIterable[BytesLike] | Iterable[BytesLike],
     *,
-    dialect: str = "openai",
+    dialect: str = "auto",
     **options: Any,
 ) -> AsyncIterator[Event]:
     """The ``async`` twin of ``iter_events``: *chunks* is an async iterable of bytes (a plain
