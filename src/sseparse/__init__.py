@@ -22,6 +22,7 @@ from .errors import (
     LimitExceeded,
     MalformedPayload,
     ParseError,
+    PartialJSONError,
     TruncatedStream,
     UndetectableStream,
     UsageError,
@@ -58,6 +59,14 @@ from .framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from .framing.sse import SSEDecoder
 from .io import aiter_events, iter_events
 from .parser import StreamParser
+from .partial import (
+    JSONAdded,
+    JSONChange,
+    JSONCompleted,
+    JSONPath,
+    JSONStringGrew,
+    PartialJSON,
+)
 
 __version__ = "0.1.0"
 
@@ -84,10 +93,15 @@ __all__ = [
     "InvalidHeader",
     "InvalidJSON",
     "iter_events",
+    "JSONAdded",
     "JSONArrayDecoder",
+    "JSONChange",
+    "JSONCompleted",
     "JSONDocumentDecoder",
     "JSONLinesDecoder",
+    "JSONPath",
     "JSONRecord",
+    "JSONStringGrew",
     "KeepAlive",
     "Malformed",
     "LimitExceeded",
@@ -95,6 +109,8 @@ __all__ = [
     "Message",
     "Other",
     "ParseError",
+    "PartialJSON",
+    "PartialJSONError",
     "ProviderError",
     "ReasoningDelta",
     "ReasoningSignature",
