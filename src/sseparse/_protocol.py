@@ -20,11 +20,46 @@ from typing import Generic, TypeVar
 
 from .errors import ParseError, UsageError
 
-__all__ = ["BytesLike", "Decoder"]
+__all__ = ["BytesLike", "Decoder", "check_data", "check_limit", "check_name"]
 
 T = TypeVar("T")
 
 BytesLike = bytes | bytearray | memoryview
+
+
+def check_data(data: object) -> BytesLike:
+    """*data* as bytes the decoders can buffer, or ``UsageError``.
+
+    ``bytes`` and ``bytearray`` are taken as they are. A ``memoryview`` stands for the bytes
+    ``view.tobytes()`` gives: its items in logical order, whatever its format, shape or
+    strides (a one-dimensional contiguous view of bytes is used without a copy). A released
+    view, or anything else, is a ``UsageError``.
+    """
+    if isinstance(data, (bytes, bytearray)):
+        return data
+    if not isinstance(data, memoryview):
+        raise UsageError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+    try:
+        plain = data.c_contiguous and data.ndim == 1 and data.itemsize == 1
+        return data if plain else data.tobytes()
+    except ValueError:  # "operation forbidden on released memoryview object"
+        raise UsageError("the memoryview was released") from None
+
+
+def check_limit(name: str, value: object, *, minimum: int = 1) -> int:
+    """Return *value* if it is an ``int`` (not a ``bool``) of at least *minimum*; raise
+    ``UsageError`` naming the argument otherwise."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UsageError(f"{name} must be an int, got {type(value).__name__} {value!r:.40}")
+    if value < minimum:
+        raise UsageError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def check_name(name: str, value: object, *, optional: bool = False) -> None:
+    """Raise ``UsageError`` unless *value* is a ``str`` (or ``None`` when *optional*)."""
+    if not isinstance(value, str) and not (optional and value is None):
+        raise UsageError(f"{name} must be a str, got {type(value).__name__} {value!r:.40}")
 
 
 class Decoder(Generic[T]):
@@ -57,8 +92,8 @@ class Decoder(Generic[T]):
             raise self._error
         if self._closed:
             raise UsageError("feed() or receive_data() called after close()")
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise UsageError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+        if type(data) is not bytes:
+            data = check_data(data)
         try:
             self._decode(data, out)
         except ParseError as exc:
@@ -85,7 +120,8 @@ class Decoder(Generic[T]):
 
         Raises ``ParseError`` (a subclass) for bad input — if items were decoded before the
         fault, they are returned and the error is raised by the next call; ``UsageError``
-        after ``close()`` or for a non-bytes argument.
+        after ``close()`` or for an argument that is not bytes (see ``check_data``: any
+        ``memoryview`` but a released one is read as its bytes).
         """
         out: list[T] = []
         if self._queue:

@@ -36,7 +36,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ._protocol import BytesLike, Decoder
+from ._protocol import BytesLike, Decoder, check_name
 from .detect import AutoDetector, BodySniffer, error_from_body
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
@@ -85,7 +85,8 @@ class StreamParser(Decoder[Event]):
     A dialect whose ``wants_comments`` class attribute is true gets its SSE comments as
     records (``comments=True``), unless ``comments`` is given.
 
-    Raises ``UsageError`` for an unknown dialect or format or a bad option.
+    Raises ``UsageError`` for an unknown dialect or format (or one that is not a ``str``) or a
+    bad option.
     """
 
     __slots__ = (
@@ -112,6 +113,8 @@ class StreamParser(Decoder[Event]):
 
     def __init__(self, dialect: str = "openai", *, format: str | None = None, **options: Any):
         super().__init__()
+        check_name("dialect", dialect)
+        check_name("format", format, optional=True)
         self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         self._fused = False
         self._pending: AutoDetector | BodySniffer | None = None

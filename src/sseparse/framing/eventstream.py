@@ -43,8 +43,8 @@ from types import MappingProxyType
 from typing import overload
 
 from .._build import fast_maker
-from .._protocol import BytesLike, Decoder
-from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream, UsageError
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream
 from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
 
 __all__ = [
@@ -145,7 +145,8 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
     block that cannot fit the message, or a bad header; ``LimitExceeded`` for a message or
     header block over its limit; ``TruncatedStream`` at ``close()`` inside a message
     (``received`` bytes of it, ``expected`` its total length or ``None`` while the prelude
-    itself is incomplete). ``UsageError`` for a limit below 16 (message) or 0 (headers).
+    itself is incomplete). ``UsageError`` for a limit that is not an ``int`` or is below 16
+    (message) or 0 (headers).
     """
 
     __slots__ = ("_buf", "_cache", "_need", "_offset", "max_headers_size", "max_message_size")
@@ -157,12 +158,9 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         max_headers_size: int = DEFAULT_MAX_HEADERS_SIZE,
     ) -> None:
         super().__init__()
-        if max_message_size < 16:
-            raise UsageError("max_message_size must be at least 16 (the smallest message)")
-        if max_headers_size < 0:
-            raise UsageError("max_headers_size must not be negative")
-        self.max_message_size = max_message_size
-        self.max_headers_size = max_headers_size
+        # 16 bytes is the smallest message (prelude and message CRC).
+        self.max_message_size = check_limit("max_message_size", max_message_size, minimum=16)
+        self.max_headers_size = check_limit("max_headers_size", max_headers_size, minimum=0)
         self._buf = bytearray()  # the bytes of the one incomplete message, if any
         self._need = 0  # its total length once its prelude was checked, else 0
         self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)

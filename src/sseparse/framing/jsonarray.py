@@ -40,8 +40,8 @@ import re
 
 from .._json import describe, loads
 from .._json import scan_once as _scan_once
-from .._protocol import BytesLike, Decoder
-from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, quote
 from .jsonlines import new_record
 from .records import JSONRecord
 
@@ -107,9 +107,7 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
 
     def __init__(self, *, max_element_size: int = DEFAULT_MAX_ELEMENT_SIZE) -> None:
         super().__init__()
-        if not isinstance(max_element_size, int) or max_element_size < 1:
-            raise UsageError(f"max_element_size must be a positive int, got {max_element_size!r}")
-        self.max_element_size = max_element_size
+        self.max_element_size = check_limit("max_element_size", max_element_size)
         self._buf = bytearray()
         self._base = 0  # stream offset of _buf[0]
         self._pos = 0  # scan position in _buf: bytes before it were scanned

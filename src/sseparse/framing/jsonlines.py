@@ -28,8 +28,8 @@ from typing import Any
 
 from .._build import fast_maker
 from .._json import describe, loads
-from .._protocol import BytesLike, Decoder
-from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import InvalidJSON, LimitExceeded, quote
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "new_record"]
@@ -62,9 +62,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
 
     def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE) -> None:
         super().__init__()
-        if not isinstance(max_line_size, int) or max_line_size < 1:
-            raise UsageError(f"max_line_size must be a positive int, got {max_line_size!r}")
-        self.max_line_size = max_line_size
+        self.max_line_size = check_limit("max_line_size", max_line_size)
         self._pending = bytearray()  # the unfinished line; never holds b"\n"
         self._offset = 0  # stream offset of the first byte of _pending
         self._line = 0  # number of complete lines seen so far
