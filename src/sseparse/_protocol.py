@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
+from types import TracebackType
 from typing import Generic, TypeVar
 
 from .errors import ParseError, UsageError
@@ -65,11 +66,16 @@ def check_name(name: str, value: object, *, optional: bool = False) -> None:
 class Decoder(Generic[T]):
     """Base of every decoder: subclasses implement ``_decode`` and ``_finish``."""
 
-    __slots__ = ("_closed", "_error", "_queue")
+    __slots__ = ("_closed", "_error", "_error_tb", "_queue")
 
     def __init__(self) -> None:
         self._queue: deque[T] = deque()
         self._error: ParseError | None = None
+        # The traceback of the fault as first caught here (from _decode_into/_finish_into
+        # down to where it was raised). Every re-raise starts from it, not from the
+        # exception's current traceback, which Python extends on each raise: a sticky error
+        # re-raised 15,000 times would otherwise carry 15,000 calls' frames.
+        self._error_tb: TracebackType | None = None
         self._closed = False
 
     # -- hooks ----------------------------------------------------------------------------
@@ -84,12 +90,17 @@ class Decoder(Generic[T]):
         ``TruncatedStream``) after appending the items that came before the fault."""
         raise NotImplementedError
 
+    def _sticky(self) -> ParseError:
+        """The error to raise again, its traceback reset to the original fault's."""
+        assert self._error is not None
+        return self._error.with_traceback(self._error_tb)
+
     # -- internal entry points used by composing decoders (StreamParser) ------------------
 
     def _decode_into(self, data: BytesLike, out: list[T]) -> None:
         """Like ``feed`` but appends to *out* and raises at once (after appending)."""
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             raise UsageError("feed() or receive_data() called after close()")
         if type(data) is not bytes:
@@ -98,12 +109,13 @@ class Decoder(Generic[T]):
             self._decode(data, out)
         except ParseError as exc:
             self._error = exc
+            self._error_tb = exc.__traceback__
             raise
 
     def _finish_into(self, out: list[T]) -> None:
         """Like ``close`` but appends to *out* and raises at once (after appending)."""
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             return
         self._closed = True
@@ -111,6 +123,7 @@ class Decoder(Generic[T]):
             self._finish(out)
         except ParseError as exc:
             self._error = exc
+            self._error_tb = exc.__traceback__
             raise
 
     # -- public API -------------------------------------------------------------------------
@@ -160,7 +173,7 @@ class Decoder(Generic[T]):
         once the items decoded before it have been pulled.
         """
         if self._error is not None and not self._queue:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             raise UsageError("receive_data() called after close()")
         out: list[T] = []
@@ -178,7 +191,7 @@ class Decoder(Generic[T]):
         if self._queue:
             return self._queue.popleft()
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         return None
 
     @property
