@@ -26,6 +26,8 @@ Bytes are buffered in one ``bytearray``; consumed bytes are dropped lazily (when
 least half the buffer), so compaction is amortized linear too. Offsets are counted from the
 first byte fed.
 
+A UTF-8 BOM at the very start of the stream is skipped (offsets count it).
+
 Errors: anything but whitespace before ``[``, between elements (a missing or doubled comma, a
 trailing comma) or after ``]`` raises ``InvalidJSON`` at that byte; an element that is not
 valid JSON (or not UTF-8) raises ``InvalidJSON`` at the element's first byte; input that ends
@@ -62,6 +64,7 @@ _STRING_REST = re.compile(_STRING_BODY, re.DOTALL)
 # The end of a number or literal element.
 _SCALAR_END = re.compile(rb"[ \t\r\n,\]]")
 
+_BOM = b"\xef\xbb\xbf"
 _QUOTE = 0x22
 _LBRACKET = 0x5B
 _RBRACKET = 0x5D
@@ -121,6 +124,13 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
             return
         buf = self._buf
         buf += data
+        if self._pos == 0 and self._base == 0:
+            # A UTF-8 BOM at the start of the stream is skipped (RFC 8259 §8.1 lets a parser
+            # ignore it); offsets still count it. Nothing was scanned yet: wait for 3 bytes.
+            if len(buf) < 3 and _BOM.startswith(buf):
+                return
+            if buf[:3] == _BOM:
+                self._pos = 3
         try:
             self._scan(buf, out)
         finally:
