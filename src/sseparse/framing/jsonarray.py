@@ -33,7 +33,8 @@ trailing comma) or after ``]`` raises ``InvalidJSON`` at that byte; an element t
 valid JSON (or not UTF-8) raises ``InvalidJSON`` at the element's first byte; input that ends
 before ``]`` raises ``TruncatedStream`` at ``close()``; an element longer than
 ``max_element_size`` raises ``LimitExceeded`` at its first byte (checked after each fragment,
-so at most one fragment is buffered beyond the limit).
+or each slice of ``max(max_element_size, 16 KiB)`` bytes of a larger one, so at most that
+much is buffered beyond the limit).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ _TOKEN = re.compile(rb'[\[\]{}]|"' + _STRING_BODY, re.DOTALL)
 _STRING_REST = re.compile(_STRING_BODY, re.DOTALL)
 # The end of a number or literal element.
 _SCALAR_END = re.compile(rb"[ \t\r\n,\]]")
+
+# Fragments longer than this (or than max_element_size) are decoded in slices of that size.
+_SLICE = 16 * 1024
 
 _BOM = b"\xef\xbb\xbf"
 _QUOTE = 0x22
@@ -120,6 +124,17 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
         self._in_string = False  # in a container element: the scan stopped inside a string
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
+        # A fragment much larger than the limit is taken in slices, so that an element over
+        # the limit is found with at most one slice of it buffered (not the whole fragment).
+        step = max(self.max_element_size, _SLICE)
+        if len(data) > step:
+            with memoryview(data) as view:
+                for i in range(0, len(view), step):
+                    self._decode_slice(view[i : i + step], out)
+            return
+        self._decode_slice(data, out)
+
+    def _decode_slice(self, data: BytesLike, out: list[JSONRecord]) -> None:
         if not data:
             return
         buf = self._buf
