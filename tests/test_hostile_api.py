@@ -160,3 +160,14 @@ def test_every_dialect_refuses_bad_views(dialect: str) -> None:
     for make in BAD_VIEWS.values():
         with pytest.raises(UsageError):
             StreamParser(dialect).feed(make())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", DECODERS)
+def test_refused_feed_keeps_items_queued_by_receive_data(name: str) -> None:
+    factory, good = DECODERS[name]
+    expected = _result(factory(), good)
+    decoder = factory()
+    decoder.receive_data(good)
+    with pytest.raises(UsageError):
+        decoder.feed(_released())
+    assert decoder.feed(b"") + decoder.close() == expected

@@ -136,15 +136,16 @@ class Decoder(Generic[T]):
         after ``close()`` or for an argument that is not bytes (see ``check_data``: any
         ``memoryview`` but a released one is read as its bytes).
         """
-        out: list[T] = []
-        if self._queue:
-            out.extend(self._queue)
-            self._queue.clear()
+        out: list[T] = list(self._queue)
         try:
             self._decode_into(data, out)
         except ParseError:
+            self._queue.clear()
             if not out:
                 raise
+            return out
+        # Cleared only now: a UsageError (bad argument) leaves the queued items in place.
+        self._queue.clear()
         return out
 
     def close(self) -> list[T]:
