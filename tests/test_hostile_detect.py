@@ -3,7 +3,9 @@ blank prefix, format aliases, options meant for another framing, a BOM, bounded 
 
 from __future__ import annotations
 
+import struct
 import tracemalloc
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +18,7 @@ from sseparse import (
     ProviderError,
     StreamParser,
     TextDelta,
+    TruncatedStream,
     UndetectableStream,
     UsageError,
     detect,
@@ -267,3 +270,21 @@ def test_auto_memory_past_the_limit(piece: int) -> None:
     # The head is buffered once, probed once and replayed once (see the report's note on
     # handing the probe over instead): under 4x the limit, never per-fragment.
     assert used < 4 * LIMIT
+
+
+def test_event_stream_prelude_over_16_mib_is_detected_at_any_fragmentation() -> None:
+    """A prelude declaring 16 MiB or more starts with byte 1: detection waits for its 12
+    bytes instead of calling the stream undetectable (found by the fuzz seeds)."""
+    for total in (16 + 24 * 1024 * 1024, 16 + 24 * 1024 * 1024 + 1):
+        head = struct.pack(">II", total, 0)
+        prelude = head + struct.pack(">I", zlib.crc32(head))
+        assert prelude[:1] == b"\x01"
+        outcomes = []
+        for pieces in ([prelude], one_byte(prelude)):
+            parser = StreamParser("auto")
+            try:
+                events(parser, pieces)
+            except ParseError as exc:
+                outcomes.append((type(exc), exc.offset))
+        assert outcomes[0] == outcomes[1]
+        assert outcomes[0][0] in (LimitExceeded, TruncatedStream)

@@ -152,8 +152,10 @@ def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
     if len(prefix) >= 12:
         if zlib.crc32(prefix[:8]) == int.from_bytes(prefix[8:12], "big"):
             return "eventstream"
-    elif prefix[:1] == b"\x00" and not final:
-        return None  # an event-stream prelude starts with a zero byte (length < 16 MiB)
+    elif prefix[:1] in (b"\x00", b"\x01") and not final:
+        # An event-stream prelude starts with its total length: a byte 0 or 1 for any
+        # message under 32 MiB (the largest AWS allows is 16 + 128 KiB + 24 MiB).
+        return None
     body = prefix
     if body[:3] == _BOM:
         body = body[3:]
