@@ -95,3 +95,13 @@ def test_event_stream_payload_limit_is_the_encoders() -> None:
     assert [m.payload for m in small.feed(encode_event_stream({}, b"abc"))] == [b"abc"]
     with pytest.raises(LimitExceeded):
         small.feed(encode_event_stream({}, b"abcd"))
+
+
+def test_large_fragment_read_in_slices_gives_the_same_elements() -> None:
+    elements = [[i, "x" * (i % 7)] for i in range(20_000)]
+    data = b"[" + b",".join(b'[%d,"%s"]' % (i, s.encode()) for i, s in elements) + b"]"
+    assert len(data) > 16 * 1024 * 10
+    decoder = JSONArrayDecoder(max_element_size=64)
+    records = decoder.feed(data) + decoder.close()
+    assert [r.value for r in records] == elements
+    assert [r.offset for r in records][:2] == [1, 1 + len(b'[0,""],')]
