@@ -97,10 +97,28 @@ def test_one_input(data: bytes) -> None:
     check(label, factory, fdp.ConsumeBytes(fdp.remaining_bytes()), cuts)
 
 
+# Hostile shapes (issue 13), seeded for every target: deep nesting, non-finite and huge
+# numbers, extreme choice indexes, a BOM before JSON, a long blank prefix.
+_CHUNK = b'{"choices":[{"index":%d,"delta":{"content":"x"}}]}'
+HOSTILE: dict[str, bytes] = {
+    "deep-array": b"[" * 600 + b"]" * 600 + b"\n",
+    "deep-object-sse": b'data: {"a":' + b"[" * 513 + b"]" * 513 + b"}\n\n",
+    "nan-sse": b'data: {"choices":[{"index":0,"delta":{"content":NaN}}]}\n\n',
+    "non-finite-array": b"[NaN, Infinity, -Infinity, 1e999, -1e999, 1e-999]",
+    "huge-int": b'{"a":' + b"9" * 5000 + b"}\n",
+    "choice-negative": b"data: " + _CHUNK % -1 + b"\n\ndata: " + _CHUNK % 0 + b"\n\n",
+    "choice-huge": b"data: " + _CHUNK % 1000000000 + b"\n\n",
+    "bom-array": b'\xef\xbb\xbf[{"candidates":[]}]',
+    "bom-lines": b'\xef\xbb\xbf{"done":true,"response":""}\n',
+    "blank-prefix": b"\n" * 1500 + b"data: " + _CHUNK % 0 + b"\n\n",
+    "eventstream-24mib-plus-1": b"\x01\x80\x00\x11\x00\x00\x00\x00\x7c\x1e\x8b\x37",
+}
+
+
 def seed_corpus(captures: Path, out: Path) -> int:
     """Write one seed per capture and per target of its format into *out*: the capture's
-    bytes, then a zero cut count and the target index (integers are read from the end).
-    Returns how many were written."""
+    bytes, then a zero cut count and the target index (integers are read from the end); and
+    one seed per ``HOSTILE`` shape for every target. Returns how many were written."""
     import json
 
     manifest = json.loads((captures / "manifest.json").read_text("utf-8"))
@@ -117,6 +135,10 @@ def seed_corpus(captures: Path, out: Path) -> int:
                 seed = body + bytes([0, index[label]])
                 (out / f"{label.replace(':', '-')}--{entry['file']}").write_bytes(seed)
                 written += 1
+    for name, body in HOSTILE.items():
+        for label, i in index.items():
+            (out / f"{label.replace(':', '-')}--hostile-{name}").write_bytes(body + bytes([0, i]))
+            written += 1
     return written
 
 

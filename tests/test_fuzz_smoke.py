@@ -79,6 +79,9 @@ _TOKENS = [
     b"[", b"]", b",", b"{", b"}", b'"', b"\\", b'{"a":1}', b'"type":', b'"choices":[',
     b'"delta":{"content":"x"}', b"[DONE]", b"\xef\xbb\xbf", b"\xff", b"\xc3", b"null",
     b"\x00\x00\x00\x10\x00\x00\x00\x00\xc1\x0e\x8c\xe6", b"\x00\x00\x00", b" ",
+    # Hostile shapes (issue 13): non-finite numbers, deep nesting, extreme choice indexes.
+    b"NaN", b"-Infinity", b"1e999", b"9" * 5000, b"[" * 600, b'{"a":' * 600,
+    b'"index":-1', b'"index":1000000000', b'"choices":[{"index":-1,"delta":{"content":"x"}}]',
 ]  # fmt: skip
 _streams = st.one_of(
     octets(max_size=160),

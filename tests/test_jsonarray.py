@@ -29,6 +29,10 @@ def el(value: object, raw: bytes, offset: int) -> tuple[str, bytes, int, None]:
 
 GOOD = [
     pytest.param(b"[]", [], id="empty"),
+    pytest.param(b"\xef\xbb\xbf[]", [], id="bom-empty"),
+    pytest.param(
+        b'\xef\xbb\xbf [{"a":1}, 2]', [el({"a": 1}, b'{"a":1}', 5), el(2, b"2", 14)], id="bom"
+    ),
     pytest.param(b" \r\n[ \n ] \r\n", [], id="empty-with-whitespace"),
     pytest.param(b'[{"a":1}]', [el({"a": 1}, b'{"a":1}', 1)], id="one"),
     pytest.param(
@@ -85,6 +89,9 @@ def test_valid(data: bytes, expected: list[object]) -> None:
 BAD = [
     pytest.param(b'x[{"a":1}]', InvalidJSON, 0, 0, id="garbage-before"),
     pytest.param(b"{}", InvalidJSON, 0, 0, id="not-an-array"),
+    pytest.param(b" \xef\xbb\xbf[]", InvalidJSON, 1, 0, id="bom-after-a-space"),
+    pytest.param(b"\xef\xbb[]", InvalidJSON, 0, 0, id="half-a-bom"),
+    pytest.param(b"\xef\xbb\xbf\xef\xbb\xbf[]", InvalidJSON, 3, 0, id="two-boms"),
     pytest.param(b"[1 2]", InvalidJSON, 3, 1, id="missing-comma"),
     pytest.param(b'[{"a":1}{"b":2}]', InvalidJSON, 8, 1, id="missing-comma-objects"),
     pytest.param(b"[1,,2]", InvalidJSON, 3, 1, id="double-comma"),

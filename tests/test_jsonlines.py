@@ -43,6 +43,12 @@ GOOD = [
     ),
     pytest.param(b'{"a":1}', [rec({"a": 1}, b'{"a":1}', 0, 1)], id="no-final-newline"),
     pytest.param(b"[1]\n  ", [rec([1], b"[1]", 0, 1)], id="blank-tail"),
+    pytest.param(b"\xef\xbb\xbf1\n", [rec(1, b"1", 3, 1)], id="bom-skipped"),
+    pytest.param(
+        b'\xef\xbb\xbf{"a":1}\n[2]\n',
+        [rec({"a": 1}, b'{"a":1}', 3, 1), rec([2], b"[2]", 11, 2)],
+        id="bom-before-object",
+    ),
     pytest.param(
         '"a\u2028b\u0085c"\n'.encode(),
         [rec("a\u2028b\u0085c", '"a\u2028b\u0085c"'.encode(), 0, 1)],
@@ -74,7 +80,8 @@ BAD = [
     pytest.param(b'"\xed\xa0\x80"\n', InvalidJSON, 0, 1, 0, id="utf8-surrogate"),
     pytest.param(b"1\n2 3\n", InvalidJSON, 2, 2, 1, id="two-values"),
     pytest.param(b"\n\n{", InvalidJSON, 2, 3, 0, id="truncated-last-line"),
-    pytest.param(b"\xef\xbb\xbf1\n", InvalidJSON, 0, 1, 0, id="bom-is-not-json"),
+    pytest.param(b"1\n\xef\xbb\xbf2\n", InvalidJSON, 2, 2, 1, id="bom-only-at-the-start"),
+    pytest.param(b" \xef\xbb\xbf1\n", InvalidJSON, 0, 1, 0, id="bom-after-a-space"),
     pytest.param(b"1\n\x0c\n", InvalidJSON, 2, 2, 1, id="form-feed-is-not-blank"),
     # The sseparse._json rules, identical on every Python (see test_json_rules below).
     pytest.param(b"[" * 5000 + b"]" * 5000 + b"\n", InvalidJSON, 0, 1, 0, id="too-deep"),

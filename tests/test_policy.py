@@ -27,7 +27,7 @@ def test_strict_is_a_bool(strict: object) -> None:
 def test_an_unknown_dialect_names_the_closest_known_one() -> None:
     with pytest.raises(UsageError, match="did you mean 'anthropic'"):
         StreamParser("antropic")
-    with pytest.raises(UsageError, match="unknown dialect"):
+    with pytest.raises(UsageError, match="dialect must be a str"):
         StreamParser([])  # type: ignore[arg-type]
 
 

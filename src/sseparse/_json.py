@@ -63,8 +63,11 @@ _scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignor
 
 
 def _full(text: str) -> Any:
-    """``json.loads`` itself (its BOM check and error messages) with the hooks above."""
-    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    """What ``json.loads(text)`` does with a ``str`` (its BOM check, then the decoder), with
+    the hooks above."""
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
 
 
 # A whole string literal (skipped: brackets inside strings do not nest), or a run of bytes

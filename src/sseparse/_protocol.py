@@ -16,25 +16,66 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
+from types import TracebackType
 from typing import Generic, TypeVar
 
 from .errors import ParseError, UsageError
 
-__all__ = ["BytesLike", "Decoder"]
+__all__ = ["BytesLike", "Decoder", "check_data", "check_limit", "check_name"]
 
 T = TypeVar("T")
 
 BytesLike = bytes | bytearray | memoryview
 
 
+def check_data(data: object) -> BytesLike:
+    """*data* as bytes the decoders can buffer, or ``UsageError``.
+
+    ``bytes`` and ``bytearray`` are taken as they are. A ``memoryview`` stands for the bytes
+    ``view.tobytes()`` gives: its items in logical order, whatever its format, shape or
+    strides (a one-dimensional contiguous view of bytes is used without a copy). A released
+    view, or anything else, is a ``UsageError``.
+    """
+    if isinstance(data, (bytes, bytearray)):
+        return data
+    if not isinstance(data, memoryview):
+        raise UsageError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+    try:
+        plain = data.c_contiguous and data.ndim == 1 and data.itemsize == 1
+        return data if plain else data.tobytes()
+    except ValueError:  # "operation forbidden on released memoryview object"
+        raise UsageError("the memoryview was released") from None
+
+
+def check_limit(name: str, value: object, *, minimum: int = 1) -> int:
+    """Return *value* if it is an ``int`` (not a ``bool``) of at least *minimum*; raise
+    ``UsageError`` naming the argument otherwise."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UsageError(f"{name} must be an int, got {type(value).__name__} {value!r:.40}")
+    if value < minimum:
+        raise UsageError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def check_name(name: str, value: object, *, optional: bool = False) -> None:
+    """Raise ``UsageError`` unless *value* is a ``str`` (or ``None`` when *optional*)."""
+    if not isinstance(value, str) and not (optional and value is None):
+        raise UsageError(f"{name} must be a str, got {type(value).__name__} {value!r:.40}")
+
+
 class Decoder(Generic[T]):
     """Base of every decoder: subclasses implement ``_decode`` and ``_finish``."""
 
-    __slots__ = ("_closed", "_error", "_queue")
+    __slots__ = ("_closed", "_error", "_error_tb", "_queue")
 
     def __init__(self) -> None:
         self._queue: deque[T] = deque()
         self._error: ParseError | None = None
+        # The traceback of the fault as first caught here (from _decode_into/_finish_into
+        # down to where it was raised). Every re-raise starts from it, not from the
+        # exception's current traceback, which Python extends on each raise: a sticky error
+        # re-raised 15,000 times would otherwise carry 15,000 calls' frames.
+        self._error_tb: TracebackType | None = None
         self._closed = False
 
     # -- hooks ----------------------------------------------------------------------------
@@ -49,26 +90,32 @@ class Decoder(Generic[T]):
         ``TruncatedStream``) after appending the items that came before the fault."""
         raise NotImplementedError
 
+    def _sticky(self) -> ParseError:
+        """The error to raise again, its traceback reset to the original fault's."""
+        assert self._error is not None
+        return self._error.with_traceback(self._error_tb)
+
     # -- internal entry points used by composing decoders (StreamParser) ------------------
 
     def _decode_into(self, data: BytesLike, out: list[T]) -> None:
         """Like ``feed`` but appends to *out* and raises at once (after appending)."""
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             raise UsageError("feed() or receive_data() called after close()")
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise UsageError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+        if type(data) is not bytes:
+            data = check_data(data)
         try:
             self._decode(data, out)
         except ParseError as exc:
             self._error = exc
+            self._error_tb = exc.__traceback__
             raise
 
     def _finish_into(self, out: list[T]) -> None:
         """Like ``close`` but appends to *out* and raises at once (after appending)."""
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             return
         self._closed = True
@@ -76,6 +123,7 @@ class Decoder(Generic[T]):
             self._finish(out)
         except ParseError as exc:
             self._error = exc
+            self._error_tb = exc.__traceback__
             raise
 
     # -- public API -------------------------------------------------------------------------
@@ -85,17 +133,19 @@ class Decoder(Generic[T]):
 
         Raises ``ParseError`` (a subclass) for bad input — if items were decoded before the
         fault, they are returned and the error is raised by the next call; ``UsageError``
-        after ``close()`` or for a non-bytes argument.
+        after ``close()`` or for an argument that is not bytes (see ``check_data``: any
+        ``memoryview`` but a released one is read as its bytes).
         """
-        out: list[T] = []
-        if self._queue:
-            out.extend(self._queue)
-            self._queue.clear()
+        out: list[T] = list(self._queue)
         try:
             self._decode_into(data, out)
         except ParseError:
+            self._queue.clear()
             if not out:
                 raise
+            return out
+        # Cleared only now: a UsageError (bad argument) leaves the queued items in place.
+        self._queue.clear()
         return out
 
     def close(self) -> list[T]:
@@ -124,7 +174,7 @@ class Decoder(Generic[T]):
         once the items decoded before it have been pulled.
         """
         if self._error is not None and not self._queue:
-            raise self._error
+            raise self._sticky()
         if self._closed:
             raise UsageError("receive_data() called after close()")
         out: list[T] = []
@@ -142,7 +192,7 @@ class Decoder(Generic[T]):
         if self._queue:
             return self._queue.popleft()
         if self._error is not None:
-            raise self._error
+            raise self._sticky()
         return None
 
     @property

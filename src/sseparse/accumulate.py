@@ -283,8 +283,8 @@ class Accumulator:
     """
 
     __slots__ = (
+        "_by_choice",
         "_dispatch",
-        "_messages",
         "clean",
         "created",
         "done",
@@ -299,7 +299,9 @@ class Accumulator:
     )
 
     def __init__(self) -> None:
-        self._messages: list[Message] = []
+        # Keyed by the event's choice, whatever int it is (negative, or 10**9): only the
+        # choices seen cost anything, and two choices never share a message.
+        self._by_choice: dict[int, Message] = {}
         self.id: str | None = None
         self.model: str | None = None
         self.created: int | None = None
@@ -351,10 +353,16 @@ class Accumulator:
             handler(event)
 
     def _get(self, choice: int) -> Message:
-        messages = self._messages
-        while len(messages) <= choice:
-            messages.append(Message(self, len(messages)))
-        return messages[choice]
+        message = self._by_choice.get(choice)
+        if message is None:
+            message = self._by_choice[choice] = Message(self, choice)
+        return message
+
+    @property
+    def _messages(self) -> list[Message]:
+        """The messages of the choices seen, in choice order."""
+        by_choice = self._by_choice
+        return [by_choice[choice] for choice in sorted(by_choice)]
 
     def _text(self, event: TextDelta) -> None:
         self._get(event.choice)._text.append(event.text)
@@ -420,13 +428,16 @@ class Accumulator:
 
     @property
     def messages(self) -> list[Message]:
-        """One message per choice seen, indexed by choice (a copy of the list)."""
-        return list(self._messages)
+        """One message per choice seen, in choice order (a new list): for choices 0 to n-1,
+        as streams number them, ``messages[i]`` is choice *i*. A choice no event named has
+        no message (there is no empty one in its place)."""
+        return self._messages
 
     @property
     def message(self) -> Message:
-        """Choice 0's message (an empty one if nothing has arrived yet)."""
-        return self._messages[0] if self._messages else Message(self, 0)
+        """Choice 0's message (an empty one if nothing has arrived for it yet)."""
+        message = self._by_choice.get(0)
+        return message if message is not None else Message(self, 0)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: metadata, every message, usage, errors and how it ended."""

@@ -28,6 +28,7 @@ each fragment once with a probe decoder, so detection is linear however the byte
 
 from __future__ import annotations
 
+import inspect
 import json
 import zlib
 from typing import Any
@@ -35,7 +36,7 @@ from typing import Any
 from ._json import loads
 from ._protocol import BytesLike, Decoder
 from .errors import ParseError, UndetectableStream, UsageError, quote
-from .framing import decoder_class
+from .framing import FORMATS, decoder_class
 from .framing.records import JSONRecord, SSEEvent
 
 __all__ = [
@@ -87,6 +88,59 @@ _MISTRAL_MODELS = ("mistral", "magistral", "codestral", "devstral", "ministral",
 # The dialect chosen when input ends before any record decides.
 _FALLBACK = {"sse": "openai", "jsonlines": "ollama", "jsonarray": "gemini", "json": "openai"}
 
+# Each framing's size limit, by option name: a JSON document read in place of a framing
+# (an error body) is bounded by the caller's limit for that framing.
+# The canonical format names (FORMATS also holds aliases).
+_FORMATS = ("sse", "jsonlines", "jsonarray", "eventstream", "json")
+_LIMIT_OPTIONS = ("max_event_size", "max_line_size", "max_element_size", "max_message_size")
+
+
+def canonical_format(name: str) -> str:
+    """The format's canonical name (``ndjson`` is ``jsonlines``, ``json-array`` is
+    ``jsonarray``); ``UsageError`` for an unknown one."""
+    decoder_class(name)
+    return next(fmt for fmt in _FORMATS if FORMATS[fmt] == FORMATS[name])
+
+
+_OPTION_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _option_names(cls: type) -> frozenset[str]:
+    names = _OPTION_NAMES.get(cls)
+    if names is None:
+        names = _OPTION_NAMES[cls] = frozenset(inspect.signature(cls).parameters)
+    return names
+
+
+def framing_options(fmt: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The options the decoder of *fmt* takes, out of the options given to ``"auto"`` (which
+    cannot know the framing in advance). A JSON document's ``max_size`` defaults to the
+    caller's size limit for the framing it replaces (``max_event_size``, ...)."""
+    cls = decoder_class(fmt)
+    names = _option_names(cls)
+    chosen = {key: value for key, value in options.items() if key in names}
+    if "max_size" in names and "max_size" not in chosen:
+        for key in _LIMIT_OPTIONS:
+            if key in options:
+                chosen["max_size"] = options[key]
+                break
+    return chosen
+
+
+def check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Return *options* if some framing takes each of them and every framing accepts its
+    share; ``UsageError`` otherwise (raised at construction, not when the stream shows its
+    framing)."""
+    known: set[str] = set()
+    for fmt in _FORMATS:
+        cls = decoder_class(fmt)
+        known |= _option_names(cls)
+        cls(**framing_options(fmt, options))
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise UsageError(f"unknown option(s) for every framing: {', '.join(unknown)}")
+    return options
+
 
 def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
     """Return the framing of a stream starting with *prefix*, or ``None`` if more bytes are
@@ -98,8 +152,10 @@ def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
     if len(prefix) >= 12:
         if zlib.crc32(prefix[:8]) == int.from_bytes(prefix[8:12], "big"):
             return "eventstream"
-    elif prefix[:1] == b"\x00" and not final:
-        return None  # an event-stream prelude starts with a zero byte (length < 16 MiB)
+    elif prefix[:1] in (b"\x00", b"\x01") and not final:
+        # An event-stream prelude starts with its total length: a byte 0 or 1 for any
+        # message under 32 MiB (the largest AWS allows is 16 + 128 KiB + 24 MiB).
+        return None
     body = prefix
     if body[:3] == _BOM:
         body = body[3:]
@@ -108,6 +164,12 @@ def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
     start = len(prefix) - len(body)
     stripped = body.lstrip(_WS)
     start += len(body) - len(stripped)
+    return _sniff_body(stripped, start, final)
+
+
+def _sniff_body(stripped: bytes, start: int, final: bool) -> str | None:
+    """``sniff_format`` after the BOM and the blank prefix: *stripped* is the stream from its
+    first significant byte, at stream offset *start*."""
     if not stripped:
         if final:
             raise UndetectableStream("empty stream: nothing to detect", offset=start)
@@ -234,8 +296,14 @@ def error_from_body(value: Any) -> tuple[str, str | None, str | None] | None:
 class AutoDetector:
     """Holds the first bytes of a stream until its framing and dialect are known.
 
-    ``feed`` returns ``(format, dialect)`` once decided (then ``buffered`` gives every byte
-    seen, to replay into the real parser); ``finish`` decides at end of input.
+    ``feed`` returns ``(format, dialect)`` once decided (then ``buffered`` hands over every
+    byte seen, to replay into the real parser); ``finish`` decides at end of input.
+
+    Memory and time: the bytes are kept in one ``bytearray`` (no per-fragment objects), and
+    each fragment is looked at once. A blank prefix (a BOM, then ASCII whitespace) is only
+    counted, never rescanned, however it is cut; the framing is sniffed from the first
+    significant byte, in at most ``_SNIFF_WINDOW`` bytes; after that a probe decoder of the
+    framing decodes each fragment once.
 
     Raises ``UndetectableStream`` when the bytes fit no format, or when ``max_probe`` bytes
     went by without a decision. A ``ParseError`` in the probe is not raised here: the real
@@ -243,12 +311,12 @@ class AutoDetector:
     """
 
     __slots__ = (
-        "_chunks",
+        "_blank",
+        "_buf",
         "_format",
-        "_head",
         "_options",
         "_probe",
-        "_size",
+        "_significant",
         "_waiting",
         "max_probe",
     )
@@ -261,58 +329,92 @@ class AutoDetector:
         max_probe: int = DEFAULT_MAX_PROBE,
     ) -> None:
         self.max_probe = max_probe
-        # The caller's framing options (limits) apply while probing too.
-        self._options = options or {}
-        self._chunks: list[bytes] = []
-        self._head = bytearray()
+        # The caller's framing options (limits) apply while probing too: each framing takes
+        # the ones it knows (see framing_options); all are checked now.
+        self._options = check_options(options or {})
+        self._buf = bytearray()
+        self._blank = 0  # leading bytes known to be a BOM or ASCII whitespace
+        self._significant = False  # whether a byte past the blank prefix has arrived
         self._waiting = False
-        self._size = 0
         # A format given by the caller is taken as it is; only the dialect is detected.
-        self._format: str | None = format
-        self._probe: Decoder[Any] | None = self._make_probe(format) if format else None
+        self._format: str | None = canonical_format(format) if format else None
+        self._probe: Decoder[Any] | None = self._make_probe(self._format) if self._format else None
 
     def buffered(self) -> bytes:
-        """Every byte fed so far."""
-        return b"".join(self._chunks)
+        """Every byte fed so far; the buffer and the probe are released (call it once, after
+        the decision)."""
+        self._probe = None  # first: what it holds is garbage once the bytes are replayed
+        data = bytes(self._buf)
+        self._buf = bytearray()
+        return data
 
     def feed(self, data: BytesLike) -> tuple[str, str] | None:
-        chunk = bytes(data)
-        self._chunks.append(chunk)
-        self._size += len(chunk)
+        buf = self._buf
+        buf += data
+        chunk: BytesLike = data
         if self._format is None:
-            if len(self._head) < _SNIFF_WINDOW:
-                self._head += chunk[: _SNIFF_WINDOW - len(self._head)]
-            full = len(self._head) >= _SNIFF_WINDOW
-            # A prefix left undecided past 16 bytes is all whitespace or a JSON line still
-            # waiting for its newline: only a newline can change the answer (no record can
-            # be complete before one), so the head is not rescanned for every byte.
-            if self._waiting and b"\n" not in chunk and not full:
-                return None
-            fmt = sniff_format(bytes(self._head), final=full)
+            fmt = self._sniff(data)
             if fmt is None:
-                self._waiting = len(self._head) > 16
+                if len(buf) > self.max_probe:
+                    raise self._too_long()
                 return None
-            self._chunks = [b"".join(self._chunks)]
             self._format = fmt
             self._probe = self._make_probe(fmt)
-            chunk = self._chunks[0]
+            # The probe has seen nothing yet: it takes every byte so far (no copy when they
+            # are all in this fragment).
+            chunk = data if len(buf) == len(data) else bytes(buf)
         decided = self._run(lambda records: self._probe_feed(chunk, records))
-        if decided is None and self._size > self.max_probe:
-            raise UndetectableStream(
-                f"no record told the dialect in the first {self.max_probe} bytes",
-                offset=self._size,
-            )
+        if decided is None and len(buf) > self.max_probe:
+            raise self._too_long()
         return decided
+
+    def _too_long(self) -> UndetectableStream:
+        return UndetectableStream(
+            f"no record told the dialect in the first {self.max_probe} bytes",
+            offset=len(self._buf),
+        )
+
+    def _sniff(self, data: BytesLike) -> str | None:
+        """The framing, once the bytes so far tell it (``data`` was just appended)."""
+        buf = self._buf
+        if not self._significant:
+            # Extend the blank prefix over the new bytes only.
+            blank = self._blank
+            if blank == 0:
+                if len(buf) < 3 and _BOM.startswith(buf):
+                    return None  # perhaps a BOM still arriving
+                if buf[:3] == _BOM:
+                    blank = 3
+            rest = bytes(buf[blank:])
+            stripped = rest.lstrip(_WS)
+            self._blank = blank + len(rest) - len(stripped)
+            if not stripped:
+                return None  # blank so far (bounded by max_probe)
+            self._significant = True
+        elif self._waiting and b"\n" not in data and len(buf) - self._blank < _SNIFF_WINDOW:
+            # Past 16 significant bytes an undecided head is a JSON line waiting for its
+            # newline: only a newline (or a full window) can change the answer.
+            return None
+        blank = self._blank
+        end = blank + _SNIFF_WINDOW
+        full = len(buf) >= end
+        if blank == 0:  # the stream starts with its first significant byte: check it all
+            fmt = sniff_format(bytes(buf[:end]), final=full)
+        else:  # a BOM or whitespace first: not event-stream (its first byte would be 0)
+            fmt = _sniff_body(bytes(buf[blank:end]), blank, full)
+        self._waiting = len(buf) - blank > 16
+        return fmt
 
     def finish(self) -> tuple[str, str]:
         """End of input: decide with what there is (falling back to the format's usual
         dialect); raises ``UndetectableStream`` for an empty stream."""
         if self._format is None:
-            fmt = sniff_format(self.buffered(), final=True)
+            everything = bytes(self._buf)
+            fmt = sniff_format(everything, final=True)
             assert fmt is not None
             self._format = fmt
             self._probe = self._make_probe(fmt)
-            decided = self._run(lambda records: self._probe_feed(self.buffered(), records))
+            decided = self._run(lambda records: self._probe_feed(everything, records))
             if decided is not None:
                 return decided
         decided = self._run(self._probe_close)
@@ -321,12 +423,9 @@ class AutoDetector:
         return self._format, _FALLBACK.get(self._format, "bedrock-converse")
 
     def _make_probe(self, fmt: str) -> Decoder[Any]:
-        try:
-            return decoder_class(fmt)(**self._options)
-        except TypeError as exc:
-            raise UsageError(f"bad option for the {fmt} decoder: {exc}") from None
+        return decoder_class(fmt)(**framing_options(fmt, self._options))
 
-    def _probe_feed(self, chunk: bytes, records: list[Any]) -> None:
+    def _probe_feed(self, chunk: BytesLike, records: list[Any]) -> None:
         assert self._probe is not None
         self._probe._decode_into(chunk, records)
 

@@ -36,8 +36,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ._protocol import BytesLike, Decoder
-from .detect import AutoDetector, BodySniffer, error_from_body
+from ._protocol import BytesLike, Decoder, check_name
+from .detect import AutoDetector, BodySniffer, error_from_body, framing_options
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
 from .errors import LimitExceeded, MalformedPayload, ParseError, UsageError
@@ -95,7 +95,8 @@ class StreamParser(Decoder[Event]):
     A dialect whose ``wants_comments`` class attribute is true gets its SSE comments as
     records (``comments=True``), unless ``comments`` is given.
 
-    Raises ``UsageError`` for an unknown dialect or format or a bad option.
+    Raises ``UsageError`` for an unknown dialect or format (or one that is not a ``str``) or a
+    bad option.
     """
 
     __slots__ = (
@@ -130,6 +131,8 @@ class StreamParser(Decoder[Event]):
         **options: Any,
     ):
         super().__init__()
+        check_name("dialect", dialect)
+        check_name("format", format, optional=True)
         if type(strict) is not bool:
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
@@ -138,7 +141,7 @@ class StreamParser(Decoder[Event]):
         self._pending: AutoDetector | BodySniffer | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
-            # options are checked then (a bad one is a UsageError from feed()).
+            # options are checked now, and each framing takes the ones it knows.
             self.dialect_name = dialect
             self.format = format
             self._options = options
@@ -186,12 +189,12 @@ class StreamParser(Decoder[Event]):
         self._pending = None
         if isinstance(decided, tuple):
             fmt, dialect = decided
-            self._setup(dialect, fmt, self._options)
+            self._setup(dialect, fmt, framing_options(fmt, self._options))
         elif decided == "json":
             # The body is one JSON document (an HTTP error body), not the declared framing.
             self.format = "json"
             self._fused = False
-            self._framing = JSONDocumentDecoder()
+            self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
 
     def _apply_body(self, records: list[Any], out: list[Event]) -> None:
         """Records of a JSON-document body: a provider error object is reported as such

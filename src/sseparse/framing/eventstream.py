@@ -43,8 +43,8 @@ from types import MappingProxyType
 from typing import overload
 
 from .._build import fast_maker
-from .._protocol import BytesLike, Decoder
-from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream, UsageError
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream
 from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
 
 __all__ = [
@@ -136,33 +136,43 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
     Limits (checked from the 12-byte prelude, before the body is buffered):
     ``max_message_size`` caps a message's total length (default
     ``DEFAULT_MAX_MESSAGE_SIZE`` = 16 + 128 KiB + 24 MiB, what AWS's own header and payload
-    limits allow), ``max_headers_size`` its header block (default 128 KiB).
+    limits allow), ``max_headers_size`` its header block (default 128 KiB),
+    ``max_payload_size`` its payload (default 24 MiB, the limit ``encode_event_stream``
+    enforces too: one limit, one answer).
 
     Raises (all ``ParseError``; ``offset`` is the message's first byte, or for a header
     fault the header's first byte):
     ``ChecksumMismatch`` (``kind`` ``"prelude"`` or ``"message"``, ``expected`` as written,
     ``computed`` from the bytes); ``InvalidHeader`` for a total length under 16, a header
-    block that cannot fit the message, or a bad header; ``LimitExceeded`` for a message or
-    header block over its limit; ``TruncatedStream`` at ``close()`` inside a message
+    block that cannot fit the message, or a bad header; ``LimitExceeded`` for a message,
+    header block or payload over its limit; ``TruncatedStream`` at ``close()`` inside a message
     (``received`` bytes of it, ``expected`` its total length or ``None`` while the prelude
-    itself is incomplete). ``UsageError`` for a limit below 16 (message) or 0 (headers).
+    itself is incomplete). ``UsageError`` for a limit that is not an ``int`` or is below 16
+    (message) or 0 (headers, payload).
     """
 
-    __slots__ = ("_buf", "_cache", "_need", "_offset", "max_headers_size", "max_message_size")
+    __slots__ = (
+        "_buf",
+        "_cache",
+        "_need",
+        "_offset",
+        "max_headers_size",
+        "max_message_size",
+        "max_payload_size",
+    )
 
     def __init__(
         self,
         *,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         max_headers_size: int = DEFAULT_MAX_HEADERS_SIZE,
+        max_payload_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
     ) -> None:
         super().__init__()
-        if max_message_size < 16:
-            raise UsageError("max_message_size must be at least 16 (the smallest message)")
-        if max_headers_size < 0:
-            raise UsageError("max_headers_size must not be negative")
-        self.max_message_size = max_message_size
-        self.max_headers_size = max_headers_size
+        # 16 bytes is the smallest message (prelude and message CRC).
+        self.max_message_size = check_limit("max_message_size", max_message_size, minimum=16)
+        self.max_headers_size = check_limit("max_headers_size", max_headers_size, minimum=0)
+        self.max_payload_size = check_limit("max_payload_size", max_payload_size, minimum=0)
         self._buf = bytearray()  # the bytes of the one incomplete message, if any
         self._need = 0  # its total length once its prelude was checked, else 0
         self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)
@@ -238,6 +248,13 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                 offset=at,
                 limit=self.max_headers_size,
             )
+        if total - 16 - headers_len > self.max_payload_size:
+            raise LimitExceeded(
+                f"event-stream payload of {total - 16 - headers_len} bytes exceeds "
+                f"max_payload_size={self.max_payload_size}",
+                offset=at,
+                limit=self.max_payload_size,
+            )
         result: int = total
         return result
 
@@ -252,6 +269,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         cache = self._cache
         max_message = self.max_message_size
         max_headers = self.max_headers_size
+        max_payload = self.max_payload_size + 16
         make = _new_message
         while n - pos >= 12:
             total, headers_len, prelude_crc = unpack_prelude(data, pos)
@@ -261,6 +279,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                 or headers_len > total - 16
                 or total > max_message
                 or headers_len > max_headers
+                or total - headers_len > max_payload
             ):
                 self._check_prelude(data, pos, base + pos)  # raises the precise error
             end = pos + total

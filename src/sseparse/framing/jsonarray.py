@@ -26,12 +26,15 @@ Bytes are buffered in one ``bytearray``; consumed bytes are dropped lazily (when
 least half the buffer), so compaction is amortized linear too. Offsets are counted from the
 first byte fed.
 
+A UTF-8 BOM at the very start of the stream is skipped (offsets count it).
+
 Errors: anything but whitespace before ``[``, between elements (a missing or doubled comma, a
 trailing comma) or after ``]`` raises ``InvalidJSON`` at that byte; an element that is not
 valid JSON (or not UTF-8) raises ``InvalidJSON`` at the element's first byte; input that ends
 before ``]`` raises ``TruncatedStream`` at ``close()``; an element longer than
 ``max_element_size`` raises ``LimitExceeded`` at its first byte (checked after each fragment,
-so at most one fragment is buffered beyond the limit).
+or each slice of ``max(max_element_size, 16 KiB)`` bytes of a larger one, so at most that
+much is buffered beyond the limit).
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ import re
 
 from .._json import describe, loads
 from .._json import scan_once as _scan_once
-from .._protocol import BytesLike, Decoder
-from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, quote
 from .jsonlines import new_record
 from .records import JSONRecord
 
@@ -62,6 +65,10 @@ _STRING_REST = re.compile(_STRING_BODY, re.DOTALL)
 # The end of a number or literal element.
 _SCALAR_END = re.compile(rb"[ \t\r\n,\]]")
 
+# Fragments longer than this (or than max_element_size) are decoded in slices of that size.
+_SLICE = 16 * 1024
+
+_BOM = b"\xef\xbb\xbf"
 _QUOTE = 0x22
 _LBRACKET = 0x5B
 _RBRACKET = 0x5D
@@ -107,9 +114,7 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
 
     def __init__(self, *, max_element_size: int = DEFAULT_MAX_ELEMENT_SIZE) -> None:
         super().__init__()
-        if not isinstance(max_element_size, int) or max_element_size < 1:
-            raise UsageError(f"max_element_size must be a positive int, got {max_element_size!r}")
-        self.max_element_size = max_element_size
+        self.max_element_size = check_limit("max_element_size", max_element_size)
         self._buf = bytearray()
         self._base = 0  # stream offset of _buf[0]
         self._pos = 0  # scan position in _buf: bytes before it were scanned
@@ -119,10 +124,28 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
         self._in_string = False  # in a container element: the scan stopped inside a string
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
+        # A fragment much larger than the limit is taken in slices, so that an element over
+        # the limit is found with at most one slice of it buffered (not the whole fragment).
+        step = max(self.max_element_size, _SLICE)
+        if len(data) > step:
+            with memoryview(data) as view:
+                for i in range(0, len(view), step):
+                    self._decode_slice(view[i : i + step], out)
+            return
+        self._decode_slice(data, out)
+
+    def _decode_slice(self, data: BytesLike, out: list[JSONRecord]) -> None:
         if not data:
             return
         buf = self._buf
         buf += data
+        if self._pos == 0 and self._base == 0:
+            # A UTF-8 BOM at the start of the stream is skipped (RFC 8259 §8.1 lets a parser
+            # ignore it); offsets still count it. Nothing was scanned yet: wait for 3 bytes.
+            if len(buf) < 3 and _BOM.startswith(buf):
+                return
+            if buf[:3] == _BOM:
+                self._pos = 3
         try:
             self._scan(buf, out)
         finally:

@@ -12,8 +12,8 @@ The document is buffered (up to ``max_size`` bytes) and parsed at ``close()``.
 from __future__ import annotations
 
 from .._json import describe, loads
-from .._protocol import BytesLike, Decoder
-from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, quote
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_SIZE", "JSONDocumentDecoder"]
@@ -24,7 +24,7 @@ DEFAULT_MAX_SIZE = 16 * 1024 * 1024
 class JSONDocumentDecoder(Decoder[JSONRecord]):
     """One JSON value spanning the whole input, returned by ``close()``.
 
-    Raises ``LimitExceeded`` past ``max_size`` bytes, ``InvalidJSON`` when the body is not
+    ``UsageError`` if ``max_size`` is not a positive ``int``. Raises ``LimitExceeded`` past ``max_size`` bytes, ``InvalidJSON`` when the body is not
     one JSON value, ``TruncatedStream`` when it is empty (whitespace only).
     """
 
@@ -32,9 +32,7 @@ class JSONDocumentDecoder(Decoder[JSONRecord]):
 
     def __init__(self, *, max_size: int = DEFAULT_MAX_SIZE) -> None:
         super().__init__()
-        if max_size < 1:
-            raise UsageError("max_size must be positive")
-        self.max_size = max_size
+        self.max_size = check_limit("max_size", max_size)
         self._buf = bytearray()
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:

@@ -3,7 +3,8 @@
 Theory of operation: a line is the bytes up to one ``\\n`` (byte 0x0A). Nothing else ends a
 line: not a lone ``\\r``, not U+2028 or U+0085 (those may sit inside JSON strings). A ``\\r``
 just before the ``\\n`` is dropped, so CRLF files work; blank (whitespace-only) lines are
-skipped; a last line without a newline is flushed by ``close()``.
+skipped; a last line without a newline is flushed by ``close()``; a UTF-8 BOM at the very
+start of the stream is skipped (offsets count it).
 
 The decoder keeps only the unfinished tail of the stream, in ``_pending``, which by
 construction never holds a ``\\n``: each fed fragment is searched once with ``bytes.rfind``
@@ -28,8 +29,8 @@ from typing import Any
 
 from .._build import fast_maker
 from .._json import describe, loads
-from .._protocol import BytesLike, Decoder
-from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
+from .._protocol import BytesLike, Decoder, check_limit
+from ..errors import InvalidJSON, LimitExceeded, quote
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "new_record"]
@@ -37,6 +38,7 @@ __all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "new_record"]
 DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024
 """Default ``max_line_size``: 16 MiB per line."""
 
+_BOM = b"\xef\xbb\xbf"
 _BLANK = b" \t\r"  # JSON whitespace that can sit on a line (the \n is the terminator)
 
 
@@ -62,9 +64,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
 
     def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE) -> None:
         super().__init__()
-        if not isinstance(max_line_size, int) or max_line_size < 1:
-            raise UsageError(f"max_line_size must be a positive int, got {max_line_size!r}")
-        self.max_line_size = max_line_size
+        self.max_line_size = check_limit("max_line_size", max_line_size)
         self._pending = bytearray()  # the unfinished line; never holds b"\n"
         self._offset = 0  # stream offset of the first byte of _pending
         self._line = 0  # number of complete lines seen so far
@@ -115,6 +115,11 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         offset = self._offset
         lineno = self._line
         append = out.append
+        if lineno == 0 and lines[0][:3] == _BOM:
+            # A UTF-8 BOM at the start of the stream is not part of the first line (RFC
+            # 8259 §8.1 lets a parser ignore it); offsets still count it.
+            lines[0] = lines[0][3:]
+            offset += 3
         for line in lines:
             size = len(line)
             if size > limit:
@@ -122,6 +127,9 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                 self._check_size(size)
             lineno += 1
             raw = line[:-1] if cr and line.endswith(b"\r") else line
+            if not raw:  # an empty line: skipped without a parse attempt
+                offset += size + 1
+                continue
             try:
                 value = loads(raw.decode())
             except ValueError as exc:  # a blank line, or an error

@@ -1,0 +1,107 @@
+"""Peak memory (tracemalloc) of each JSON and event-stream decoder fed input past its limit in
+one large fragment, in small fragments and one byte at a time: under 3x the limit, not counting
+the caller's own fragments (allocated before tracing starts)."""
+
+from __future__ import annotations
+
+import struct
+import tracemalloc
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sseparse import (
+    EventStreamDecoder,
+    JSONArrayDecoder,
+    JSONDocumentDecoder,
+    JSONLinesDecoder,
+    LimitExceeded,
+    ParseError,
+    UsageError,
+    encode_event_stream,
+)
+from sseparse.framing.eventstream import DEFAULT_MAX_PAYLOAD_SIZE
+
+LIMIT = 32 * 1024
+
+
+def _prelude(total: int, headers: int) -> bytes:
+    head = struct.pack(">II", total, headers)
+    return head + struct.pack(">I", zlib.crc32(head))
+
+
+CASES: dict[str, tuple[Callable[[], Any], bytes]] = {
+    "jsonlines": (lambda: JSONLinesDecoder(max_line_size=LIMIT), b'1\n"' + b"x" * 4 * LIMIT),
+    "jsonlines-crlf": (
+        lambda: JSONLinesDecoder(max_line_size=LIMIT),
+        b'[1]\r\n"' + b"\r" * 4 * LIMIT,
+    ),
+    "jsonarray": (lambda: JSONArrayDecoder(max_element_size=LIMIT), b'[1,"' + b"x" * 4 * LIMIT),
+    "jsonarray-nested": (
+        lambda: JSONArrayDecoder(max_element_size=LIMIT),
+        b'[{"a":[' + b'"xxxxxxxx",' * (LIMIT // 2),
+    ),
+    "jsondoc": (lambda: JSONDocumentDecoder(max_size=LIMIT), b'{"a":"' + b"x" * 4 * LIMIT),
+    "eventstream": (
+        lambda: EventStreamDecoder(max_message_size=LIMIT),
+        _prelude(4 * LIMIT, 0) + bytes(4 * LIMIT),
+    ),
+}
+
+
+def peak(factory: Callable[[], Any], pieces: list[bytes]) -> tuple[int, str]:
+    tracemalloc.start()
+    try:
+        decoder = factory()
+        outcome = "ok"
+        try:
+            for piece in pieces:
+                decoder.feed(piece)
+            decoder.feed(b"")  # a fault found after some items is raised by the next call
+            decoder.close()
+        except ParseError as exc:
+            outcome = type(exc).__name__
+        return tracemalloc.get_traced_memory()[1], outcome
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("piece", [0, 4096, 1], ids=["whole", "4KiB", "1B"])
+def test_peak_under_three_times_the_limit(name: str, piece: int) -> None:
+    factory, data = CASES[name]
+    if piece == 1:
+        data = data[: LIMIT + 64]  # enough to pass the limit, one byte at a time
+    size = piece or len(data)
+    pieces = [data[i : i + size] for i in range(0, len(data), size)]
+    used, outcome = peak(factory, pieces)
+    assert outcome == "LimitExceeded"
+    assert used < 3 * LIMIT, f"{used / LIMIT:.2f}x the limit"
+
+
+def test_event_stream_payload_limit_is_the_encoders() -> None:
+    """A frame declaring a payload over 24 MiB is refused from its prelude, as the encoder
+    refuses to write one: one limit, one answer."""
+    with pytest.raises(UsageError):
+        encode_event_stream({}, bytes(DEFAULT_MAX_PAYLOAD_SIZE + 1))
+    over = _prelude(16 + DEFAULT_MAX_PAYLOAD_SIZE + 1, 0)
+    with pytest.raises(LimitExceeded) as info:
+        EventStreamDecoder().feed(over)
+    assert info.value.limit == DEFAULT_MAX_PAYLOAD_SIZE
+    assert EventStreamDecoder().feed(_prelude(16 + DEFAULT_MAX_PAYLOAD_SIZE, 0)) == []
+    small = EventStreamDecoder(max_payload_size=3)
+    assert [m.payload for m in small.feed(encode_event_stream({}, b"abc"))] == [b"abc"]
+    with pytest.raises(LimitExceeded):
+        small.feed(encode_event_stream({}, b"abcd"))
+
+
+def test_large_fragment_read_in_slices_gives_the_same_elements() -> None:
+    elements = [[i, "x" * (i % 7)] for i in range(20_000)]
+    data = b"[" + b",".join(b'[%d,"%s"]' % (i, s.encode()) for i, s in elements) + b"]"
+    assert len(data) > 16 * 1024 * 10
+    decoder = JSONArrayDecoder(max_element_size=64)
+    records = decoder.feed(data) + decoder.close()
+    assert [r.value for r in records] == elements
+    assert [r.offset for r in records][:2] == [1, 1 + len(b'[0,""],')]
