@@ -9,8 +9,11 @@ from __future__ import annotations
 from .accumulate import Accumulator, Message, ToolCall
 from .dialects import DIALECTS
 from .encode import (
+    AnthropicMessagesEncoder,
+    OpenAIChatEncoder,
     encode_event_stream,
     encode_event_stream_message,
+    encode_sse,
     event_stream_header,
     event_stream_message,
 )
@@ -64,12 +67,14 @@ __version__ = "0.1.0"
 __all__ = [
     "Accumulator",
     "aiter_events",
+    "AnthropicMessagesEncoder",
     "ChecksumMismatch",
     "Citation",
     "DIALECTS",
     "Done",
     "encode_event_stream",
     "encode_event_stream_message",
+    "encode_sse",
     "Error",
     "Event",
     "event_stream_header",
@@ -93,6 +98,7 @@ __all__ = [
     "LimitExceeded",
     "MalformedPayload",
     "Message",
+    "OpenAIChatEncoder",
     "Other",
     "ParseError",
     "ProviderError",
