@@ -59,7 +59,7 @@ from .framing.jsondoc import JSONDocumentDecoder
 from .framing.jsonlines import JSONLinesDecoder
 from .framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from .framing.sse import SSEDecoder
-from .io import aiter_events, iter_events
+from .io import StreamStats, aiter_events, iter_events
 from .parser import StreamParser
 
 __version__ = "0.1.0"
@@ -112,6 +112,7 @@ __all__ = [
     "SSERetry",
     "StreamParser",
     "StreamStart",
+    "StreamStats",
     "TextDelta",
     "ToolCall",
     "ToolCallDelta",
