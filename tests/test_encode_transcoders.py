@@ -138,6 +138,17 @@ def test_openai_tool_header_waits_for_the_name_and_skips_server_tools() -> None:
     assert enc.close() == b""
 
 
+def test_openai_metadata_from_the_first_stream_start() -> None:
+    enc = OpenAIChatEncoder()
+    enc.encode(StreamStart(model="m"))
+    enc.encode(StreamStart(id="late", model="other", created=7))  # fills only what is missing
+    (chunk,) = records(enc.encode(Finish(reason="stop")))[1:]
+    assert (chunk["id"], chunk["model"], chunk["created"]) == ("late", "m", 7)
+    enc.encode(StreamStart(id="too-late", created=9))  # the first chunk fixed them
+    (chunk,) = records(enc.encode(TextDelta(text="x")))
+    assert (chunk["id"], chunk["created"]) == ("late", 7)
+
+
 def test_openai_end_without_fragments_writes_the_whole_call() -> None:
     enc = OpenAIChatEncoder()
     (_, chunk) = records(enc.encode(ToolCallEnd(index=2, id="c", name="f", arguments='{"x":1}')))

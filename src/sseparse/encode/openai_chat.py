@@ -216,6 +216,8 @@ class OpenAIChatEncoder:
         elif isinstance(event, KeepAlive):
             return _KEEPALIVE
         elif isinstance(event, StreamStart):
+            if not t._started and self._created is None:
+                self._created = event.created
             t._start(event)
         elif isinstance(event, Done):
             t._clean = event.clean if t._clean is None else (t._clean and event.clean)
