@@ -199,6 +199,7 @@ def test_refusals(cls: type[Encoder]) -> None:
         enc.encode("text")  # type: ignore[arg-type]
     enc.close()
     assert enc.closed
+    assert enc.close() == b""  # idempotent
     with pytest.raises(UsageError, match="after close"):
         enc.encode(TextDelta(text="x"))
 
@@ -277,5 +278,6 @@ def test_anthropic_ends() -> None:
     enc.encode(Finish(reason="stop"))
     with pytest.raises(UsageError, match="stopped"):
         enc.encode(ToolCallDelta(index=0, arguments="1"))
+    assert enc.encode(ToolCallEnd(index=0, arguments="{}")) == b""  # stopped by the Finish
     tail = records(enc.close())
     assert [b["type"] for b in tail] == ["message_delta"]  # no Done: no message_stop

@@ -359,3 +359,13 @@ def test_stats_early_stop_and_no_usage() -> None:
     stats = StreamStats(clock=lambda: 5.0)  # a frozen clock: no time elapsed
     list(iter_events([FIRST, REST + USAGE], stats=stats))
     assert stats.tokens_per_second is None
+
+
+def test_stats_async_counts_what_close_yields() -> None:
+    async def main() -> tuple[list[Event], StreamStats]:
+        stats = StreamStats(clock=Ticks())
+        return [e async for e in aiter_events([FIRST], stats=stats)], stats
+
+    events, stats = asyncio.run(main())
+    assert events[-1] == Done(clean=False)
+    assert stats.events_by_kind["Done"] == 1 and stats.clean is False
