@@ -27,6 +27,7 @@ from sseparse import (
     AnthropicMessagesEncoder,
     Event,
     OpenAIChatEncoder,
+    ReasoningDelta,
     RefusalDelta,
     StreamParser,
     TextDelta,
@@ -66,6 +67,23 @@ def client_calls(acc: Accumulator, choice: int) -> list[tuple[str, str]]:
     return [
         (c.name or "", c.arguments) for c in acc.messages[choice].tool_calls if c.kind == "function"
     ]
+
+
+def flow(
+    events: list[Event], choice: int, *, refusal_as_text: bool = False
+) -> list[tuple[str, str]]:
+    """The order of one choice's text, reasoning and refusal: runs of each kind, joined."""
+    runs: list[tuple[str, str]] = []
+    for event in events:
+        if isinstance(event, (TextDelta, RefusalDelta, ReasoningDelta)) and event.choice == choice:
+            kind = type(event).__name__
+            if refusal_as_text and kind == "RefusalDelta":
+                kind = "TextDelta"
+            if runs and runs[-1][0] == kind:
+                runs[-1] = (kind, runs[-1][1] + event.text)
+            else:
+                runs.append((kind, event.text))
+    return runs
 
 
 def answer(acc: Accumulator, choice: int) -> tuple[str, str, str, list[tuple[str, str]], Any]:
@@ -125,7 +143,10 @@ def test_openai_chat_sse(entry: dict[str, Any]) -> None:
         assert usage.completion_tokens == (source.usage.completion_tokens or 0)
     # Read again by sseparse: the same answer.
     again = StreamParser("openai")
-    back = accumulate(again.feed(b"".join(chunks)) + again.close())
+    reparsed = again.feed(b"".join(chunks)) + again.close()
+    back = accumulate(reparsed)
+    for message in source.messages:
+        assert flow(reparsed, message.choice) == flow(events, message.choice)
     for message in source.messages:
         assert answer(back, message.choice) == answer(source, message.choice)
     assert len(back.messages) <= len(source.messages)
@@ -175,7 +196,9 @@ def test_anthropic_messages_sse(entry: dict[str, Any]) -> None:
             message.finish_reason, message.finish_reason_raw
         )
     again = StreamParser("anthropic")
-    back = accumulate(again.feed(b"".join(chunks)) + again.close())
+    reparsed = again.feed(b"".join(chunks)) + again.close()
+    back = accumulate(reparsed)
+    assert flow(reparsed, 0) == flow(events, 0, refusal_as_text=True)
     assert back.message.text == want_text
     assert back.message.reasoning == message.reasoning
     assert client_calls(back, 0) == client_calls(source, 0)
