@@ -133,3 +133,27 @@ def check_all_fragmentations(
     pulled = run_pull(factory, [data[i : i + 7] for i in range(0, len(data), 7)])
     assert pulled == expected, f"pull API: {pulled.describe()} != {expected.describe()}"
     return expected
+
+
+def check_bad_record(
+    factory: Callable[..., Any], data: bytes, *, offset: int, before: list[Any] | None = None
+) -> list[Any]:
+    """The bad-record policy (DESIGN §1), every way *data* can be fragmented: with
+    ``strict=True`` the parser raises ``MalformedPayload`` at *offset* after the events
+    *before*; by default it raises nothing, its events start with *before* and a ``Malformed``
+    at *offset* follows them. *factory* takes the parser's keyword options. Returns the
+    default run's events."""
+    from sseparse.errors import MalformedPayload
+    from sseparse.events import Malformed
+
+    strict = check_all_fragmentations(lambda: factory(strict=True), data)
+    assert strict.error == (MalformedPayload, offset), strict.describe()
+    if before is not None:
+        assert strict.items == before
+    tolerant = check_all_fragmentations(factory, data)
+    assert tolerant.error is None, tolerant.describe()
+    head = strict.items
+    assert tolerant.items[: len(head)] == head
+    found = [e for e in tolerant.items[len(head) :] if type(e) is Malformed]
+    assert found and found[0].offset == offset, tolerant.describe()
+    return tolerant.items

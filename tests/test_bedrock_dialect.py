@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import partial
 from typing import Any
 
 import pytest
@@ -32,7 +33,7 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
-from tests.chunking import Outcome, check_all_fragmentations
+from tests.chunking import Outcome, check_all_fragmentations, check_bad_record
 
 
 def event(event_type: str, payload: Any) -> bytes:
@@ -340,9 +341,10 @@ MALFORMED = [
 
 @pytest.mark.parametrize("frame", MALFORMED, ids=range(len(MALFORMED)))
 def test_malformed_payloads_point_at_their_frame(frame: bytes) -> None:
-    outcome = run("bedrock", START + frame)
-    assert outcome.error == (MalformedPayload, len(START))
-    assert outcome.items == [StreamStart(provider="bedrock")]
+    before = [StreamStart(provider="bedrock")]
+    check_bad_record(
+        partial(StreamParser, "bedrock"), START + frame, offset=len(START), before=before
+    )
 
 
 def test_framing_errors_pass_through() -> None:
@@ -479,9 +481,7 @@ INVOKE_MALFORMED = [
 def strict_invoke_parser() -> StreamParser:
     """A ``bedrock-invoke`` parser whose dialect rejects bad chunks (the attribute
     ``StreamParser(strict=True)`` sets)."""
-    parser = StreamParser("bedrock-invoke")
-    parser._dialect.strict = True  # type: ignore[attr-defined]
-    return parser
+    return StreamParser("bedrock-invoke", strict=True)
 
 
 @pytest.mark.parametrize("frame", INVOKE_MALFORMED, ids=range(len(INVOKE_MALFORMED)))
@@ -517,7 +517,7 @@ def test_payloads_json_accepts(payload: bytes) -> None:
 
 @pytest.mark.parametrize("payload", [b'{"role":"assistant"} x', b'{"a":1}{"b":2}', b"", b"   "])
 def test_payloads_json_rejects(payload: bytes) -> None:
-    assert run("bedrock", event("messageStart", payload)).error == (MalformedPayload, 0)
+    check_bad_record(partial(StreamParser, "bedrock"), event("messageStart", payload), offset=0)
 
 
 @pytest.mark.parametrize("value", [b"event", 7, True])

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse._json import MAX_DEPTH
 from sseparse.accumulate import Accumulator
 from sseparse.dialects import dialect_class
 from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect, _LeadingTag, invoke_family
@@ -708,9 +709,7 @@ def test_a_delegate_dialects_verdict_becomes_malformed() -> None:
 
 
 def strict_parser() -> StreamParser:
-    parser = StreamParser("bedrock-invoke")
-    parser._dialect.strict = True  # type: ignore[attr-defined]  # what strict=True sets
-    return parser
+    return StreamParser("bedrock-invoke", strict=True)
 
 
 @pytest.mark.parametrize(
@@ -748,3 +747,16 @@ def test_registry_and_claims() -> None:
     assert invoke_family({"amazon-bedrock-invocationMetrics": {}}) is None
     assert invoke_family([1]) is None
     assert invoke_family({"choices": []}) == "openai"
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 5000])
+def test_a_too_deep_chunk_is_reported_on_every_python(depth: int) -> None:
+    """A chunk's JSON is read under sseparse._json's rules (nesting at most MAX_DEPTH), not
+    the interpreter's own limits, which differ between Pythons."""
+    first = chunk(TITAN[0])
+    deep = b'{"outputText": ' + b"[" * depth + b"]" * depth + b"}"
+    parser = StreamParser("bedrock-invoke")
+    events = parser.feed(first + chunk(deep)) + parser.close()
+    [bad] = [e for e in events if isinstance(e, Malformed)]
+    assert bad.offset == len(first) and f"deeper than {MAX_DEPTH}" in bad.message
+    assert parse_whole(first)[:-1] == [e for e in events if not isinstance(e, Malformed)][:-1]

@@ -165,14 +165,23 @@ def test_terminal_injection_is_escaped() -> None:
 
 
 def test_hostile_json_output_is_standard_utf8() -> None:
-    data = HOSTILE.replace(b'"model":', b'"x":NaN,"y":-Infinity,"model":')
+    data = HOSTILE.replace(b'"model":', b'"x":NaN,"model":')  # NaN: a malformed record now
     result = call("--events", "--raw", "--dialect", "openai", "-", stdin=data)
     result.stdout.decode("utf-8")  # valid UTF-8 although the text holds a lone surrogate
     lines = [strict_json(line) for line in result.stdout.decode().splitlines()]
-    assert lines[0]["raw"]["x"] == "NaN" and lines[0]["raw"]["y"] == "-Infinity"
-    assert {"event": "TextDelta", "text": "hi \x1b[2J\ud800 \u202eevil\nnext", "choice": 0} in [
-        {k: v for k, v in line.items() if k != "raw"} for line in lines
-    ]
+    assert lines[0]["event"] == "Malformed"
+    result = call("--events", "--dialect", "openai", "-", stdin=HOSTILE)
+    lines = [strict_json(line) for line in result.stdout.decode().splitlines()]
+    assert {"event": "TextDelta", "text": "hi \x1b[2J\ud800 \u202eevil\nnext", "choice": 0} in lines
+
+
+def test_json_never_writes_non_finite_numbers() -> None:
+    text = to_json({"x": float("nan"), "y": [float("inf"), -float("inf")], 3: 10**5000})
+    assert strict_json(text) == {
+        "x": "NaN",
+        "y": ["Infinity", "-Infinity"],
+        "3": "<int of 16610 bits>",
+    }
 
 
 def test_huge_usage_counts_are_shown_not_a_traceback() -> None:
@@ -327,7 +336,7 @@ def test_no_color_and_auto(
     [
         (("-",), b"<html>502 Bad Gateway</html>", 1, b"UndetectableStream"),
         (("-",), b"", 1, b"UndetectableStream"),
-        (("--dialect", "openai", "-"), b"data: {bad\n\n", 1, b"MalformedPayload"),
+        (("--dialect", "openai", "--strict", "-"), b"data: {bad\n\n", 1, b"MalformedPayload"),
         (("--dialect", "nope", "-"), b"data: [DONE]\n\n", 2, b"unknown dialect 'nope'"),
         (("/nonexistent/stream.sse",), b"", 2, b"cannot read /nonexistent/stream.sse"),
         (("--raw", "-"), b"", 2, b"--raw needs --events"),
@@ -353,13 +362,23 @@ def test_bad_input_one_line_error(
 
 def test_events_before_a_fault_are_still_printed() -> None:
     data = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: nope\n\n'
-    result = run("--events", "--dialect", "openai", "-", stdin=data)
+    result = run("--events", "--dialect", "openai", "--strict", "-", stdin=data)
     assert result.returncode == 1
     assert json.loads(result.stdout.decode().splitlines()[0])["text"] == "ok"
     assert b"MalformedPayload" in result.stderr
     assert result.stderr.count(b"\n") == 1  # one line
-    view = call("--dialect", "openai", "-", stdin=data)
+    view = call("--dialect", "openai", "--strict", "-", stdin=data)
     assert view.stdout.decode().startswith("ok\n— finish: none · end: none (input ended early)")
+
+
+def test_a_bad_record_is_shown_and_the_stream_goes_on() -> None:
+    bad = b"data: nope\n\n"
+    good = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\n'
+    result = call("--dialect", "openai", "-", stdin=bad + good + b"data: [DONE]\n\n")
+    assert result.returncode == 0, result.stderr
+    assert b"[malformed record at byte 0: payload is not valid JSON" in result.stdout
+    assert b"\nok\n" in result.stdout
+    assert b"end: clean" in result.stdout
 
 
 def test_usage_errors_from_the_installed_command_name_it() -> None:
@@ -385,13 +404,14 @@ def test_view_of_every_event_kind() -> None:
         Citation(value={"url": "u" * 300}),
         ToolCallEnd(index=1, id="c", name="f", arguments='{"a":1}'),
         ToolCallDelta(index=2, arguments="{}"),
-        Malformed(message="odd\x07"),
+        Malformed(message="odd\x07", offset=12),
+        Malformed(message="where?"),
         Usage(prompt_tokens=1),
         Finish(reason="stop"),
         Done(clean=False),
     ]
     for event in events:
-        if not isinstance(event, (ServerToolResult, Malformed)):  # not the Accumulator's
+        if not isinstance(event, ServerToolResult):  # the Accumulator does not take it yet
             acc.add(event)
         view.event(event)
     view.summary(acc)
@@ -405,11 +425,12 @@ def test_view_of_every_event_kind() -> None:
         "[citation " + '{"url": "' + "u" * 190 + "…]",
         '→ tool call f (c): {"a":1}',
         "→ tool call ?: {}",
-        "[malformed record: odd\\x07]",
+        "[malformed record at byte 12: odd\\x07]",
+        "[malformed record: where?]",
         "[" + repr(Usage(prompt_tokens=1)) + "]",
         "[Finish(reason='stop', raw_reason=None, choice=0)]",
         "[end: unclean]",
-        "— finish: stop · tokens: 1 in · end: unclean",
+        "— finish: stop · tokens: 1 in · malformed records: 2 · end: unclean",
     ]
 
 

@@ -11,7 +11,12 @@ from sseparse.errors import UndetectableStream
 from sseparse.framing.records import JSONRecord, SSEEvent
 from tests.captures import captures, read
 
-FORMAT_OF = {"sse": "sse", "ndjson": "jsonlines", "json-array": "jsonarray", "eventstream": "eventstream"}
+FORMAT_OF = {
+    "sse": "sse",
+    "ndjson": "jsonlines",
+    "json-array": "jsonarray",
+    "eventstream": "eventstream",
+}
 DIALECT_OF_API = {
     "openai-chat": "openai",
     "openai-responses": "openai-responses",
@@ -87,7 +92,9 @@ def test_dialect_of_sse_and_json_records() -> None:
     assert dialect_of("sse", SSEEvent(type="ping", data="{}")) == "anthropic"
     assert dialect_of("sse", SSEEvent(data="[DONE]")) is None
     assert dialect_of("sse", SSEEvent(data='{"error": {"message": "x"}}')) is None
-    assert dialect_of("sse", SSEEvent(data='{"choices": [], "model": "mistral-small"}')) == "mistral"
+    assert (
+        dialect_of("sse", SSEEvent(data='{"choices": [], "model": "mistral-small"}')) == "mistral"
+    )
     assert dialect_of("sse", SSEEvent(data='{"type": "response.created"}')) == "openai-responses"
     rec = JSONRecord(value={"model": "m", "created_at": "t", "message": {}, "done": False}, raw=b"")
     assert dialect_of("jsonlines", rec) == "ollama"

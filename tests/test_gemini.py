@@ -215,7 +215,9 @@ def test_code_execution_is_a_server_call_and_its_result_is_other() -> None:
     result = {"outcome": "OUTCOME_OK", "output": "1\n", "id": "x9"}
     first = chunk(cand({"executableCode": code, "thoughtSignature": "S"}))
     second = chunk(cand({"codeExecutionResult": result}))
-    third = chunk(cand({"executableCode": {"language": "PYTHON", "code": "2"}}, finishReason="STOP"))
+    third = chunk(
+        cand({"executableCode": {"language": "PYTHON", "code": "2"}}, finishReason="STOP")
+    )
     events = without(run(sse(first), sse(second), sse(third)), StreamStart)
     args0 = '{"language":"PYTHON","code":"print(1)"}'
     args1 = '{"language":"PYTHON","code":"2"}'
@@ -261,8 +263,10 @@ def test_finish_reasons(word: str, reason: str) -> None:
 
 
 def test_prompt_blocked() -> None:
-    body = {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT", "safetyRatings": []},
-            "usageMetadata": {"promptTokenCount": 7, "totalTokenCount": 7}}
+    body = {
+        "promptFeedback": {"blockReason": "PROHIBITED_CONTENT", "safetyRatings": []},
+        "usageMetadata": {"promptTokenCount": 7, "totalTokenCount": 7},
+    }
     events = run(element(body))
     assert events == [
         StreamStart(provider="gemini"),
@@ -368,10 +372,14 @@ def test_error_after_text_makes_the_stream_unclean() -> None:
 
 def test_error_shapes() -> None:
     assert run(sse({"error": "boom"}))[0] == ProviderError(message="boom")
-    assert run(sse({"error": {"code": 500}}))[0] == ProviderError(message='{"code":500}', code="500")
+    assert run(sse({"error": {"code": 500}}))[0] == ProviderError(
+        message='{"code":500}', code="500"
+    )
     # A whole array read as one JSON document, as an HTTP error body may be.
     body = [{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}}]
-    assert run(element(body))[0] == ProviderError(message="bad", type="INVALID_ARGUMENT", code="400")
+    assert run(element(body))[0] == ProviderError(
+        message="bad", type="INVALID_ARGUMENT", code="400"
+    )
 
 
 def test_typed_sse_events() -> None:
@@ -413,8 +421,9 @@ def test_chunk_that_says_nothing_is_other() -> None:
 
 def test_unknown_part_kinds_are_other() -> None:
     image = {"inlineData": {"mimeType": "image/png", "data": "AAAA"}, "thoughtSignature": "S"}
-    events = without(run(sse(chunk(cand(image, {"videoMetadata": {}, "fileData": {}})))),
-                     StreamStart, Done)
+    events = without(
+        run(sse(chunk(cand(image, {"videoMetadata": {}, "fileData": {}})))), StreamStart, Done
+    )
     assert events == [
         Other(kind="inlineData"),
         ReasoningSignature(signature="S"),

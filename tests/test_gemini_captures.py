@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import calendar
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 
 from sseparse.accumulate import Accumulator
-from sseparse.errors import MalformedPayload
 from sseparse.events import Done, Event, Finish, KeepAlive, ProviderError, StreamStart, TextDelta
 from sseparse.parser import StreamParser
 from tests.captures import captures, read
-from tests.chunking import check_all_fragmentations
+from tests.chunking import check_all_fragmentations, check_bad_record
 
 GEMINI = captures(api="gemini")
 ERROR_BODY = "google-gemini-http-404-json-error-body.sse"
@@ -59,7 +59,9 @@ def test_the_corpus_is_all_there() -> None:
 @pytest.mark.parametrize("entry", GEMINI, ids=lambda e: e["file"])
 def test_every_fragmentation_gives_the_same_events(entry: dict[str, Any]) -> None:
     fmt = fmt_of(entry)
-    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), read(entry["file"]))
+    outcome = check_all_fragmentations(
+        lambda: StreamParser("gemini", format=fmt), read(entry["file"])
+    )
     assert outcome.error is None
     events = outcome.items
     dones = [e for e in events if isinstance(e, Done)]
@@ -81,7 +83,9 @@ def test_every_fragmentation_gives_the_same_events(entry: dict[str, Any]) -> Non
 def test_error_body_as_a_json_document() -> None:
     # The 404 body is one pretty-printed JSON object, not SSE: read as a JSON document it is
     # reported as the provider's error.
-    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format="json"), read(ERROR_BODY))
+    outcome = check_all_fragmentations(
+        lambda: StreamParser("gemini", format="json"), read(ERROR_BODY)
+    )
     assert outcome.error is None
     assert outcome.items == [
         ProviderError(
@@ -156,7 +160,11 @@ PINNED: dict[str, dict[str, Any]] = {
         # four thought parts (headings below), then "3"; last usage has no
         # candidatesTokenCount: 30 prompt, 1626 thoughts, 1656 total
         "text": "3",
-        "reasoning": ("**Enumerating Prime Substrings**\n\n", "the definitive answer is 3.\n\n\n", 1205),
+        "reasoning": (
+            "**Enumerating Prime Substrings**\n\n",
+            "the definitive answer is 3.\n\n\n",
+            1205,
+        ),
         "headings": [
             "**Enumerating Prime Substrings**",
             "**Identifying The Target Primes**",
@@ -194,7 +202,10 @@ PINNED: dict[str, dict[str, Any]] = {
                 "8xju7mua",
                 "code_execution",
                 "server",
-                {"language": "PYTHON", "code": "result = 65465 - 6544 * 65464 - 6 + 1.02255\nprint(result)"},
+                {
+                    "language": "PYTHON",
+                    "code": "result = 65465 - 6544 * 65464 - 6 + 1.02255\nprint(result)",
+                },
             )
         ],
         "finish": ("stop", "STOP"),
@@ -292,7 +303,11 @@ PINNED: dict[str, dict[str, Any]] = {
     },
     "google-gemini-reasoning-thought-signature.json": {
         "text": "Scoop",
-        "reasoning": ("**Considering the Constraint**\n\n", "This constraint is paramount.\n\n\n", 275),
+        "reasoning": (
+            "**Considering the Constraint**\n\n",
+            "This constraint is paramount.\n\n\n",
+            275,
+        ),
         "finish": ("stop", "STOP"),
         "usage": (11, 293, 304, None, 291),
         "signatures": 1,
@@ -362,7 +377,9 @@ def reframe(entry: dict[str, Any]) -> tuple[bytes, str | None]:
     return ("[" + "\n,\r\n".join(texts) + "\n]").encode(), "jsonarray"
 
 
-@pytest.mark.parametrize("entry", [e for e in GEMINI if e["file"] != ERROR_BODY], ids=lambda e: e["file"])
+@pytest.mark.parametrize(
+    "entry", [e for e in GEMINI if e["file"] != ERROR_BODY], ids=lambda e: e["file"]
+)
 def test_both_wire_forms_map_alike(entry: dict[str, Any]) -> None:
     original = decode(read(entry["file"]), fmt_of(entry))
     data, fmt = reframe(entry)
@@ -426,13 +443,12 @@ def test_a_bad_chunk_is_reported_at_its_offset_after_the_events_before_it(fmt: s
     bad = '{"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": [1]}}]}}]}'
     if fmt is None:
         data = f"data: {good}\r\n\r\ndata: {bad}\r\n\r\n".encode()
-        where = data.index(b"data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall")
+        where = data.index(b'data: {"candidates": [{"content": {"parts": [{"functionCall')
     else:
         data = f"[{good}\n,\r\n{bad}\n]".encode()
         where = data.index(bad.encode())
-    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), data)
-    assert outcome.items == [StreamStart(provider="gemini"), TextDelta(text="hi")]
-    assert outcome.error == (MalformedPayload, where)
+    before = [StreamStart(provider="gemini"), TextDelta(text="hi")]
+    check_bad_record(partial(StreamParser, "gemini", format=fmt), data, offset=where, before=before)
 
 
 ERROR_OBJECT = '{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded.",\n    "status": "UNAVAILABLE"\n  }\n}'

@@ -76,7 +76,8 @@ candidates = st.fixed_dictionaries(
     {
         "content": maybe(
             st.fixed_dictionaries(
-                {"parts": maybe(st.lists(parts, min_size=1, max_size=3))}, optional={"role": st.just("model")}
+                {"parts": maybe(st.lists(parts, min_size=1, max_size=3))},
+                optional={"role": st.just("model")},
             )
         ),
     },

@@ -20,7 +20,7 @@ import pytest
 from sseparse import StreamParser
 from sseparse.accumulate import Accumulator
 from sseparse.errors import MalformedPayload, TruncatedStream, UsageError
-from sseparse.events import Done, Event, StreamStart, TextDelta
+from sseparse.events import Done, Event, Malformed, StreamStart, TextDelta
 from sseparse.io import StreamStats, aiter_events, iter_events
 
 from .captures import read
@@ -232,10 +232,15 @@ def test_transport_error_propagates_unchanged() -> None:
 
 
 def test_bad_payload_after_good_events() -> None:
+    data = [b'data: {"choices": []}\n\ndata: nope\n\n', b"more"]
     got: list[Event] = []
     with pytest.raises(MalformedPayload):
-        got.extend(iter_events([b'data: {"choices": []}\n\ndata: nope\n\n', b"more"]))
+        got.extend(iter_events(data, dialect="openai", strict=True))
     assert got == []  # the first chunk produced no event; the second is bad
+    # By default the bad record is reported in-band and the stream goes on to its end.
+    events = list(iter_events(data, dialect="openai"))
+    assert [type(e) for e in events] == [Malformed, Done]
+    assert events[0].offset == len(b'data: {"choices": []}\n\n')  # type: ignore[union-attr]
 
 
 def test_bad_dialect_raises_usage_error() -> None:

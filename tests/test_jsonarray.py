@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse._json import MAX_DEPTH
 from sseparse.errors import InvalidJSON, LimitExceeded, ParseError, TruncatedStream, UsageError
 from sseparse.framing import decoder_class
 from sseparse.framing.jsonarray import DEFAULT_MAX_ELEMENT_SIZE, JSONArrayDecoder
@@ -98,7 +99,15 @@ BAD = [
     pytest.param(b"[01]", InvalidJSON, 1, 0, id="leading-zero"),
     pytest.param(b'[1,"\xff"]', InvalidJSON, 3, 1, id="invalid-utf8"),
     pytest.param(b'[1,"a\nb"]', InvalidJSON, 3, 1, id="raw-newline-in-string"),
+    # The sseparse._json rules, identical on every Python (see test_json_rules below).
     pytest.param(b"[" + b"[" * 5000 + b"]" * 5000 + b"]", InvalidJSON, 1, 0, id="too-deep"),
+    pytest.param(b"[1," + b"[" * 513 + b"]" * 513 + b"]", InvalidJSON, 3, 1, id="depth-513"),
+    pytest.param(b"[NaN]", InvalidJSON, 1, 0, id="nan"),
+    pytest.param(b"[Infinity]", InvalidJSON, 1, 0, id="infinity"),
+    pytest.param(b"[1, -Infinity]", InvalidJSON, 4, 1, id="minus-infinity"),
+    pytest.param(b'[{"a":[-Infinity]}]', InvalidJSON, 1, 0, id="minus-infinity-nested"),
+    pytest.param(b"[1e999 ]", InvalidJSON, 1, 0, id="float-overflow"),
+    pytest.param(b'[{"a":-1e400}]', InvalidJSON, 1, 0, id="float-overflow-nested"),
     pytest.param(b"", TruncatedStream, 0, 0, id="empty-input"),
     pytest.param(b"  \n", TruncatedStream, 3, 0, id="only-whitespace"),
     pytest.param(b"[", TruncatedStream, 1, 0, id="only-open"),
@@ -274,3 +283,20 @@ def test_linear_for_many_elements_in_small_pieces() -> None:
         assert count + len(d.close()) == n
 
     assert growth(run, 1_000) < 8
+
+
+def test_json_rules() -> None:
+    """The contract of sseparse._json, the same on 3.10-3.13: each element may nest up to
+    MAX_DEPTH (512) arrays/objects (the enclosing array does not count); one more is
+    InvalidJSON at the element, never RecursionError."""
+    deep = b"[" * MAX_DEPTH + b"]" * MAX_DEPTH
+    wide = b"[" + b",".join([b"{}"] * 2000) + b"]"
+    data = b"[" + deep + b"," + wide + b',"' + b"[" * 600 + b'",1e-999]'
+    records = decode(JSONArrayDecoder, [data])
+    assert [r.raw for r in records] == [deep, wide, b'"' + b"[" * 600 + b'"', b"1e-999"]
+    assert len(records[1].value) == 2000 and records[3].value == 0.0
+    too_deep = b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1)
+    with pytest.raises(InvalidJSON) as info:
+        decode(JSONArrayDecoder, [b"[" + deep + b"," + too_deep + b"]"])
+    assert info.value.offset == 1 + len(deep) + 1
+    assert "deeper than 512" in str(info.value)

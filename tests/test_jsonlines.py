@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse._json import MAX_DEPTH
 from sseparse.errors import InvalidJSON, LimitExceeded, ParseError, UsageError
 from sseparse.framing import decoder_class, jsonlines
 from sseparse.framing.jsonlines import DEFAULT_MAX_LINE_SIZE, JSONLinesDecoder
@@ -75,8 +76,18 @@ BAD = [
     pytest.param(b"\n\n{", InvalidJSON, 2, 3, 0, id="truncated-last-line"),
     pytest.param(b"\xef\xbb\xbf1\n", InvalidJSON, 0, 1, 0, id="bom-is-not-json"),
     pytest.param(b"1\n\x0c\n", InvalidJSON, 2, 2, 1, id="form-feed-is-not-blank"),
+    # The sseparse._json rules, identical on every Python (see test_json_rules below).
     pytest.param(b"[" * 5000 + b"]" * 5000 + b"\n", InvalidJSON, 0, 1, 0, id="too-deep"),
-    pytest.param(b"NaN\nx\n", InvalidJSON, 4, 2, 1, id="nan-accepted-then-bad"),
+    pytest.param(b"1\n" + b"[" * 513 + b"]" * 513, InvalidJSON, 2, 2, 1, id="depth-513"),
+    pytest.param(
+        b'1\n{"a":' + b"[" * 512 + b"]" * 512 + b"}\n", InvalidJSON, 2, 2, 1, id="depth-513-object"
+    ),
+    pytest.param(b"1\nNaN\n", InvalidJSON, 2, 2, 1, id="nan"),
+    pytest.param(b"[Infinity]\n", InvalidJSON, 0, 1, 0, id="infinity"),
+    pytest.param(b'{"a":-Infinity}\n', InvalidJSON, 0, 1, 0, id="minus-infinity"),
+    pytest.param(b"[1e999]\n", InvalidJSON, 0, 1, 0, id="float-overflow"),
+    pytest.param(b"-1E+400\n", InvalidJSON, 0, 1, 0, id="negative-float-overflow"),
+    pytest.param(b"1" * 4301 + b"\n", InvalidJSON, 0, 1, 0, id="int-over-4300-digits"),
 ]
 
 
@@ -233,3 +244,34 @@ def test_fast_built_records_are_ordinary_records() -> None:
     assert (fast.value, fast.raw, fast.offset, fast.line) == ({"a": [1]}, b'{"a":[1]}', 7, 3)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.line = 4  # type: ignore[misc]
+
+
+def test_json_rules() -> None:
+    """The contract of sseparse._json, the same on 3.10-3.13: nesting up to MAX_DEPTH (512)
+    arrays/objects is read, one level more is InvalidJSON (never RecursionError); brackets
+    inside strings do not count; underflow reads as 0.0; 4300-digit integers are fine."""
+    deep = b"[" * MAX_DEPTH + b"]" * MAX_DEPTH
+    wide = b"[" + b",".join([b"[]"] * 2000) + b"]"  # many brackets, depth 2
+    quoted = b'["' + b"[{" * 1000 + b'"]'  # brackets in a string
+    lines = [
+        deep,
+        wide,
+        quoted,
+        b"1e-999",
+        b"9" * 4300,
+        b'{"a":' * MAX_DEPTH + b"1" + b"}" * MAX_DEPTH,
+    ]
+    records = decode(JSONLinesDecoder, [b"\n".join(lines)])
+    assert [r.raw for r in records] == lines
+    value = records[0].value
+    for _ in range(MAX_DEPTH - 1):
+        (value,) = value
+    assert value == []
+    assert len(records[1].value) == 2000
+    assert records[2].value == ["[{" * 1000]
+    assert records[3].value == 0.0
+    assert records[4].value == int("9" * 4300)
+    too_deep = b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1)
+    for bad in (too_deep, b"[" + too_deep + b"]", b"NaN", b"[1e309]"):
+        with pytest.raises(InvalidJSON):
+            decode(JSONLinesDecoder, [bad])

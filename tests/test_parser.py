@@ -53,7 +53,7 @@ def test_comments_option_overrides_the_dialect_wish() -> None:
 def test_events_before_a_bad_payload_are_returned_first() -> None:
     good = b'data: {"id":"a","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n'
     for cls in (StreamParser, GenericParser):
-        parser = cls("openai")
+        parser = cls("openai", strict=True)
         events = parser.feed(good + b"data: {oops\n\n" + good)
         assert events == [StreamStart(id="a", provider="openai"), TextDelta(text="hi")]
         with pytest.raises(MalformedPayload) as info:

@@ -26,7 +26,9 @@ def test_auto_gives_the_same_events_as_the_named_dialect(entry: dict[str, Any]) 
     assert (parser.format, parser.dialect_name) == (fmt, dialect)
 
 
-ERROR_BODY = b'\xef\xbb\xbf \r\n{\n  "error": {"message": "Overloaded", "type": "overloaded_error"}\n}\n'
+ERROR_BODY = (
+    b'\xef\xbb\xbf \r\n{\n  "error": {"message": "Overloaded", "type": "overloaded_error"}\n}\n'
+)
 
 
 @pytest.mark.parametrize(

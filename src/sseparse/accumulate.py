@@ -10,12 +10,12 @@ reasoning signatures on their message, and ``done``/``clean`` say how the stream
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ._formats import openai_finish_reason, usage_dict
+from ._json import loads
 from .errors import UsageError
 from .events import (
     Citation,
@@ -24,6 +24,7 @@ from .events import (
     Finish,
     FinishReason,
     KeepAlive,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
@@ -82,8 +83,8 @@ def _parse(arguments: str) -> Any:
     if not arguments:
         return None
     try:
-        return json.loads(arguments)
-    except (ValueError, RecursionError):
+        return loads(arguments)
+    except ValueError:
         return None
 
 
@@ -222,7 +223,8 @@ class Accumulator:
 
     ``add(event)`` / ``feed(events)``; read ``messages`` (indexed by choice), ``message``
     (choice 0), ``usage`` (the last snapshot), ``errors`` (``ProviderError`` events),
-    ``others`` (``Other`` events), ``done``/``clean`` (whether, and how, the stream ended),
+    ``others`` (``Other`` events), ``malformed`` (``Malformed`` events: records the dialect
+    could not fully interpret), ``done``/``clean`` (whether, and how, the stream ended),
     and ``to_openai()`` for an OpenAI ``chat.completion`` dict. Never raises for an event;
     ``UsageError`` for anything else.
     """
@@ -236,6 +238,7 @@ class Accumulator:
         "errors",
         "id",
         "keepalives",
+        "malformed",
         "model",
         "others",
         "provider",
@@ -251,6 +254,7 @@ class Accumulator:
         self.usage: Usage | None = None
         self.errors: list[ProviderError] = []
         self.others: list[Other] = []
+        self.malformed: list[Malformed] = []
         self.keepalives = 0
         self.done = False
         self.clean: bool | None = None
@@ -268,6 +272,7 @@ class Accumulator:
             Citation: self._citation,
             ProviderError: self.errors.append,
             Other: self.others.append,
+            Malformed: self.malformed.append,
             KeepAlive: self._keepalive,
             Done: self._done,
         }
@@ -388,6 +393,7 @@ class Accumulator:
                 "cost": usage.cost,
             },
             "errors": [{"message": e.message, "type": e.type, "code": e.code} for e in self.errors],
+            "malformed": [{"message": m.message, "offset": m.offset} for m in self.malformed],
             "done": self.done,
             "clean": self.clean,
         }

@@ -32,6 +32,7 @@ import json
 import zlib
 from typing import Any
 
+from ._json import loads
 from ._protocol import BytesLike, Decoder
 from .errors import ParseError, UndetectableStream, UsageError, quote
 from .framing import decoder_class
@@ -121,8 +122,8 @@ def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
                 return None
             end = len(stripped)
         try:
-            json.loads(stripped[:end])
-        except (ValueError, RecursionError):
+            loads(stripped[:end])
+        except ValueError:
             return "json"
         return "jsonlines"
     for field in _SSE_FIELDS:
@@ -137,8 +138,8 @@ def sniff_format(prefix: bytes, *, final: bool = False) -> str | None:
 
 def _loads(text: str | bytes) -> Any:
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
+        return loads(text)
+    except ValueError:
         return None
 
 

@@ -108,6 +108,7 @@ class MalformedPayload(ParseError):
 
     def __init__(self, message: str, *, offset: int, payload: str | bytes = "") -> None:
         super().__init__(f"{message}: {quote(payload)}", offset=offset)
+        self.reason = message  # what was wrong, without the payload (``str()`` shows both)
         self.payload = payload
 
 

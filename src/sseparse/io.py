@@ -170,7 +170,7 @@ def _close_quietly(parser: StreamParser) -> None:
 def iter_events(
     chunks: Iterable[BytesLike],
     *,
-    dialect: str = "openai",
+    dialect: str = "auto",
     stats: StreamStats | None = None,
     **options: Any,
 ) -> Iterator[Event]:
@@ -222,7 +222,7 @@ def _iter_measured(
 async def aiter_events(
     chunks: AsyncIterable[BytesLike] | Iterable[BytesLike],
     *,
-    dialect: str = "openai",
+    dialect: str = "auto",
     stats: StreamStats | None = None,
     **options: Any,
 ) -> AsyncIterator[Event]:

@@ -40,8 +40,8 @@ from ._protocol import BytesLike, Decoder
 from .detect import AutoDetector, BodySniffer, error_from_body
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
-from .errors import LimitExceeded, ParseError, UsageError
-from .events import Event, ProviderError
+from .errors import LimitExceeded, MalformedPayload, ParseError, UsageError
+from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
 from .framing.records import SSERetry
@@ -63,6 +63,16 @@ def _payload_of(record: Any) -> str | bytes:
         if isinstance(value, (str, bytes)):
             return value
     return repr(record)
+
+
+def _shape_error(exc: Exception, *, offset: int, payload: str | bytes) -> MalformedPayload:
+    """The ``MalformedPayload`` for a stray exception a dialect hit reading the payload (of
+    an unexpected shape) of the record at *offset*."""
+    found = malformed(
+        f"unexpected payload shape ({type(exc).__name__}: {exc})", offset=offset, payload=payload
+    )
+    found.__cause__ = exc
+    return found
 
 
 def _held_event_line(rest: bytes) -> bool:
@@ -103,6 +113,7 @@ class StreamParser(Decoder[Event]):
         "_retry",
         "_shift",
         "_slow",
+        "_strict",
         "_tail",
         "_typed",
         "dialect_name",
@@ -112,8 +123,18 @@ class StreamParser(Decoder[Event]):
     # Tests switch this off in a subclass to compare the fused path with the generic one.
     _allow_fused = True
 
-    def __init__(self, dialect: str = "openai", *, format: str | None = None, **options: Any):
+    def __init__(
+        self,
+        dialect: str = "auto",
+        *,
+        format: str | None = None,
+        strict: bool = False,
+        **options: Any,
+    ):
         super().__init__()
+        if type(strict) is not bool:
+            raise UsageError(f"strict must be True or False, not {strict!r}")
+        self._strict = strict
         self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         self._fused = False
         self._pending: AutoDetector | BodySniffer | None = None
@@ -137,6 +158,7 @@ class StreamParser(Decoder[Event]):
         self.format = format or cls.default_format
         self._options = options
         self._dialect: Dialect[Any] = cls()
+        self._dialect.strict = self._strict
         if self.format == "sse" and getattr(cls, "wants_comments", False):
             # The dialect turns comments into KeepAlive; the caller may still say otherwise.
             options.setdefault("comments", True)
@@ -241,20 +263,36 @@ class StreamParser(Decoder[Event]):
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
         on_record = self._dialect.on_record
+        remaining = iter(records)  # after a bad record, the loop resumes with the next one
         record: Any = None
-        try:
-            for record in records:
-                if type(record) is SSERetry:
-                    self._retry = record.milliseconds
-                on_record(record, out)
-        except ParseError:
-            raise
-        except _SHAPE_ERRORS as exc:
-            raise malformed(
-                f"unexpected payload shape ({type(exc).__name__}: {exc})",
-                offset=getattr(record, "offset", 0),
-                payload=_payload_of(record),
-            ) from exc
+        while True:
+            # The try is entered once per bad record, not per record (PERF203 does not see it).
+            try:
+                for record in remaining:
+                    if type(record) is SSERetry:
+                        self._retry = record.milliseconds
+                    on_record(record, out)
+            except MalformedPayload as exc:  # noqa: PERF203
+                self._bad_record(exc, out)
+            except ParseError:
+                raise
+            except _SHAPE_ERRORS as exc:
+                self._bad_record(
+                    _shape_error(
+                        exc, offset=getattr(record, "offset", 0), payload=_payload_of(record)
+                    ),
+                    out,
+                )
+            else:
+                return
+
+    def _bad_record(self, exc: MalformedPayload, out: list[Event]) -> None:
+        """The bad-record policy, the one place it is decided (DESIGN §1): the events the
+        record did yield are kept and ``Malformed`` follows them; with ``strict`` the finding
+        is raised instead (after those events, which ``feed`` still returns first)."""
+        if self._strict:
+            raise exc
+        out.append(Malformed(message=exc.reason, offset=exc.offset, raw=exc.payload))
 
     def _decode(self, data: BytesLike, out: list[Event]) -> None:
         pending = self._pending
@@ -341,16 +379,15 @@ class StreamParser(Decoder[Event]):
                 and (not has_cr or b"\r" not in block)
                 and len(block) <= hold
             ):
+                payload = block[6:].decode("utf-8", "replace")
                 try:
-                    on_message(block[6:].decode("utf-8", "replace"), pos, out)
+                    on_message(payload, pos, out)
+                except MalformedPayload as exc:
+                    self._bad_record(exc, out)
                 except ParseError:
                     raise
                 except _SHAPE_ERRORS as exc:
-                    raise malformed(
-                        f"unexpected payload shape ({type(exc).__name__}: {exc})",
-                        offset=pos,
-                        payload=block[6:].decode("utf-8", "replace"),
-                    ) from exc
+                    self._bad_record(_shape_error(exc, offset=pos, payload=payload), out)
                 pos += len(block) + 2
             elif (
                 typed
@@ -366,14 +403,12 @@ class StreamParser(Decoder[Event]):
                 payload = block[nl + 7 :].decode("utf-8", "replace")
                 try:
                     on_message(payload, pos, out)
+                except MalformedPayload as exc:
+                    self._bad_record(exc, out)
                 except ParseError:
                     raise
                 except _SHAPE_ERRORS as exc:
-                    raise malformed(
-                        f"unexpected payload shape ({type(exc).__name__}: {exc})",
-                        offset=pos,
-                        payload=payload,
-                    ) from exc
+                    self._bad_record(_shape_error(exc, offset=pos, payload=payload), out)
                 pos += len(block) + 2
             else:
                 self._pos = pos
@@ -382,8 +417,10 @@ class StreamParser(Decoder[Event]):
                 pos = self._pos
         self._pos = pos
         if rest:
-            if len(rest) <= hold and b"\r" not in rest and (
-                b"\n" not in rest or (typed and _held_event_line(rest))
+            if (
+                len(rest) <= hold
+                and b"\r" not in rest
+                and (b"\n" not in rest or (typed and _held_event_line(rest)))
             ):
                 tail += rest
             else:
@@ -419,11 +456,10 @@ class StreamParser(Decoder[Event]):
                 self._apply(records, out)
         try:
             self._dialect.on_end(out)
+        except MalformedPayload as exc:
+            self._bad_record(exc, out)
         except ParseError:
             raise
         except _SHAPE_ERRORS as exc:
-            raise malformed(
-                f"unexpected state at end of input ({type(exc).__name__}: {exc})",
-                offset=0,
-                payload="",
-            ) from exc
+            why = f"unexpected state at end of input ({type(exc).__name__}: {exc})"
+            self._bad_record(malformed(why, offset=0, payload=""), out)

@@ -76,6 +76,11 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", default="-", help="the stream to read; - for stdin")
     parser.add_argument("--dialect", help="provider API (default: detected), e.g. openai")
     parser.add_argument("--format", help="framing: sse, jsonlines, jsonarray, eventstream")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at a record the dialect cannot interpret (default: report it and go on)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--events", action="store_true", help="one JSON object per event")
     mode.add_argument("--message", action="store_true", help="the final message as JSON")
@@ -139,7 +144,7 @@ def _stats_line(stats: StreamStats) -> str:
 
 
 def _run(args: argparse.Namespace, stream: IO[bytes], acc: Accumulator, stats: StreamStats) -> None:
-    options: dict[str, Any] = {"format": args.format}
+    options: dict[str, Any] = {"format": args.format, "strict": args.strict}
     options.update({k: getattr(args, k) for k in _LIMITS if getattr(args, k) is not None})
     events = iter_events(_chunks(stream), dialect=args.dialect or "auto", stats=stats, **options)
     out = sys.stdout

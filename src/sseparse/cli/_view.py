@@ -131,7 +131,8 @@ class View:
         elif isinstance(event, ProviderError):
             self._line(self._error(event), "red")
         elif isinstance(event, Malformed):
-            self._line(f"[malformed record: {safe(event.message)}]", "yellow")
+            where = "" if event.offset is None else f" at byte {event.offset}"
+            self._line(f"[malformed record{where}: {safe(event.message)}]", "yellow")
         elif isinstance(event, StreamStart):
             parts = [
                 f"{name}={safe(str(value))}"
@@ -204,6 +205,8 @@ class View:
             parts.append("tokens: " + " / ".join(counts))
         if acc.errors:
             parts.append(f"provider errors: {len(acc.errors)}")
+        if acc.malformed:
+            parts.append(f"malformed records: {len(acc.malformed)}")
         if not acc.done:
             parts.append("end: none (input ended early)")
         else:

@@ -6,6 +6,7 @@ when a parser for that dialect is made.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any
 
@@ -35,9 +36,12 @@ def dialect_class(name: str) -> type[Dialect[Any]]:
     """Return the dialect class registered as *name*; ``UsageError`` for an unknown name."""
     try:
         module_name, class_name = DIALECTS[name]
-    except KeyError:
-        known = ", ".join(sorted(DIALECTS))
-        raise UsageError(f"unknown dialect {name!r}; known: {known}, auto") from None
+    except (KeyError, TypeError):
+        names = [*sorted(DIALECTS), "auto"]
+        close = difflib.get_close_matches(str(name), names, n=1) if type(name) is str else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(names)
+        raise UsageError(f"unknown dialect {name!r}{hint} (known: {known})") from None
     module = importlib.import_module(f"{__name__}.{module_name}")
     cls: type[Dialect[Any]] = getattr(module, class_name)
     return cls

@@ -8,14 +8,20 @@ A record whose payload is not what the dialect expects raises ``MalformedPayload
 the record's offset (``malformed`` builds one). ``StreamParser`` also turns a stray
 ``KeyError``/``TypeError``/``IndexError``/``AttributeError``/``ValueError`` raised while a
 dialect reads a payload of the wrong shape into ``MalformedPayload``, so no other exception
-type escapes.
+type escapes. What happens then is ``StreamParser``'s bad-record policy, decided in one place
+(``StreamParser._bad_record``; DESIGN §1, strict framing, tolerant meaning): by default the
+events the record already yielded are kept, an in-band ``Malformed`` event follows them and
+the stream goes on; with ``StreamParser(strict=True)`` the ``MalformedPayload`` is raised and
+ends the stream. A dialect therefore raises for a record it cannot interpret and never
+decides the policy itself; a dialect that can go on after a partly understood record (it
+keeps the parts it understood) may read ``strict``, which the parser sets on the instance.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Generic, TypeVar
 
+from .._json import loads
 from ..errors import MalformedPayload
 from ..events import Event
 
@@ -47,6 +53,8 @@ class Dialect(Generic[R]):
     default_format: ClassVar[str]
     wants_comments: ClassVar[bool] = False
     ignores_event_type: ClassVar[bool] = False
+    strict: bool = False
+    """Set by ``StreamParser(strict=...)`` on the instance it builds."""
 
     def on_record(self, record: R, out: list[Event]) -> None:
         """Append the events *record* produces; raise ``MalformedPayload`` for a bad one."""
@@ -65,6 +73,6 @@ def malformed(why: str, *, offset: int, payload: str | bytes) -> MalformedPayloa
 def load_json(text: str | bytes, *, offset: int) -> Any:
     """Parse a record's JSON payload; raise ``MalformedPayload`` (not ``JSONDecodeError``)."""
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        return loads(text)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, Rejected (see _json)
         raise malformed(f"payload is not valid JSON ({exc})", offset=offset, payload=text) from exc

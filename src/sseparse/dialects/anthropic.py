@@ -162,8 +162,6 @@ def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
-
-
 class _Call:
     """An open tool call: its ordinal, identity and the argument fragments so far."""
 

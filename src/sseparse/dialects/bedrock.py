@@ -109,8 +109,6 @@ def _as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-
-
 def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
     """The message's payload as a JSON object; ``MalformedPayload`` otherwise.
 

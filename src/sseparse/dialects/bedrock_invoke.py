@@ -10,19 +10,19 @@ family is recognised from the first decoded object (``invoke_family``) and then 
 stream. Field names come from AWS's "Inference request parameters and response fields for
 foundation models" pages:
 
-==================  ==================================================  ==================
-family              a chunk's object                                    mapped by
-==================  ==================================================  ==================
-``anthropic``       ``{"type": "message_start" | "content_block_*" …}`` ``AnthropicDialect``
-``nova``            ``{"messageStart" | "contentBlockDelta" | …: {…}}`` ConverseStream
-``titan``           ``outputText``, ``completionReason``, counts         ``TITAN`` table
-``llama``           ``generation``, ``stop_reason``, counts             ``LLAMA`` table
-``mistral``         ``outputs[].text`` / ``outputs[].stop_reason``      ``MISTRAL_TEXT``
-``mistral-chat``    ``choices[].message`` / ``choices[].stop_reason``   ``MistralDialect``
-``cohere``          ``event_type`` (``stream-start``, ``text-gener…``)  ``CohereV1Dialect``
-``deepseek``        ``choices[].text`` / ``choices[].stop_reason``      ``DEEPSEEK`` table
-``openai``          ``chat.completion.chunk`` (gpt-oss, AI21 Jamba)     ``OpenAIChatDialect``
-==================  ==================================================  ==================
+==================  ====================================================  ==================
+family              a chunk's object                                      mapped by
+==================  ====================================================  ==================
+``anthropic``       ``{"type": "message_start" | "content_block_*" …}``   ``AnthropicDialect``
+``nova``            ``{"messageStart" | "contentBlockDelta" | …: {…}}``   ConverseStream
+``titan``           ``outputText``, ``completionReason``, counts          ``TITAN`` table
+``llama``           ``generation``, ``stop_reason``, counts               ``LLAMA`` table
+``mistral``         ``outputs[].text`` / ``outputs[].stop_reason``        ``MISTRAL_TEXT``
+``mistral-chat``    ``choices[].message`` / ``choices[].stop_reason``     ``MistralDialect``
+``cohere``          ``event_type`` (``stream-start``, ``text-gener…``)    ``CohereV1Dialect``
+``deepseek``        ``choices[].text`` / ``choices[].stop_reason``        ``DEEPSEEK`` table
+``openai``          ``chat.completion.chunk`` (gpt-oss, AI21 Jamba)       ``OpenAIChatDialect``
+==================  ====================================================  ==================
 
 * Claude objects are Anthropic Messages events, handed to ``AnthropicDialect.on_json``.
 * Amazon Nova objects are ConverseStream events in JSON-union form (``{"contentBlockDelta":
@@ -93,6 +93,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from .. import _json
 from ..errors import MalformedPayload
 from ..events import (
     Done,
@@ -235,9 +236,7 @@ def _partial_suffix(text: str, tag: str) -> int:
     return 0
 
 
-def _split_text(
-    tags: dict[int, _LeadingTag], tag: str, event: TextDelta, out: list[Event]
-) -> None:
+def _split_text(tags: dict[int, _LeadingTag], tag: str, event: TextDelta, out: list[Event]) -> None:
     splitter = tags.get(event.choice)
     if splitter is None:
         splitter = tags[event.choice] = _LeadingTag(tag)
@@ -300,7 +299,12 @@ class _Family:
     ends_itself: ClassVar[bool] = False  # the family's own end marker yields Done
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         raise NotImplementedError
@@ -316,7 +320,12 @@ class _Claude(_Family):
         self._native = AnthropicDialect()
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         self._native.on_json(value, out, offset=offset, payload=payload)
@@ -332,7 +341,12 @@ class _Cohere(_Family):
         self._native = CohereV1Dialect()
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         self._native.on_record(JSONRecord(value=value, raw=payload, offset=offset), out)
@@ -348,7 +362,12 @@ class _Nova(_Family):
         self._native = BedrockConverseDialect()
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         for member, body in value.items():
@@ -389,7 +408,12 @@ class _Chat(_Family):
         return value
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         chunk = self.chunk_of(value)
@@ -494,7 +518,12 @@ class _Completion(_Family):
         self._completion: int | None = None
 
     def on_json(
-        self, value: dict[str, Any], out: list[Event], problems: list[str], *, offset: int,
+        self,
+        value: dict[str, Any],
+        out: list[Event],
+        problems: list[str],
+        *,
+        offset: int,
         payload: bytes,
     ) -> None:
         fields = self._fields
@@ -537,7 +566,9 @@ class _Completion(_Family):
             total = prompt + completion if prompt is not None and completion is not None else None
             out.append(
                 Usage(
-                    prompt_tokens=prompt, completion_tokens=completion, total_tokens=total,
+                    prompt_tokens=prompt,
+                    completion_tokens=completion,
+                    total_tokens=total,
                     raw=value,
                 )
             )
@@ -623,8 +654,8 @@ class BedrockInvokeDialect(_Bedrock):
             return
         try:
             native = base64.b64decode(encoded, validate=True)
-            value = json.loads(native)
-        except (binascii.Error, ValueError, RecursionError) as exc:
+            value = _json.loads(native)
+        except (binascii.Error, ValueError) as exc:
             why = f"chunk 'bytes' is not base64 of JSON ({exc})"
             self._malformed(why, record, payload, start, out)
             return

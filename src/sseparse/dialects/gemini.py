@@ -138,9 +138,7 @@ _USAGE_FIELDS = (
 )
 _NO_COUNTS = (None,) * len(_USAGE_FIELDS)
 # RFC 3339 with up to nanoseconds; fromisoformat (3.10) takes at most microseconds and no "Z".
-_TIMESTAMP = re.compile(
-    r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", re.ASCII
-)
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", re.ASCII)
 
 
 # One encoder for every call: json.dumps with options builds a new encoder each time.

@@ -186,8 +186,6 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
-
-
 class _Call:
     """An open tool-call item: ordinal, identity, kind and argument fragments so far."""
 

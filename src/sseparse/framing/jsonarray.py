@@ -4,8 +4,9 @@ one record per element, each yielded the moment its last byte arrives.
 Theory of operation: the decoder is a small state machine over the array's punctuation
 (``[``, then elements separated by ``,``, then ``]``) and, inside an element, a scanner that
 only tracks where the element ends. It never parses twice: the scanner finds the element's
-boundaries, then the C scanner behind ``json.loads`` parses the element once (``json.loads``
-itself only when that fails, for its error message).
+boundaries, then the C scanner behind ``json.loads`` parses the element once, under the rules
+of ``sseparse._json`` (nesting depth, finite numbers; the full decoder only when that fails,
+for its error message).
 
 The scanner never loops over bytes in Python. Between elements it jumps to the next
 non-whitespace byte with a compiled regex. Inside an object or array element one regex,
@@ -19,7 +20,7 @@ A number or literal element (``1``, ``true``) ends at the first whitespace, ``,`
 after it, so it is only known complete when that byte arrives.
 
 The bracket counter does not check that brackets match: a mismatched element still ends
-somewhere and ``json.loads`` rejects it (``InvalidJSON`` at the element's offset).
+somewhere and the JSON parser rejects it (``InvalidJSON`` at the element's offset).
 
 Bytes are buffered in one ``bytearray``; consumed bytes are dropped lazily (when they are at
 least half the buffer), so compaction is amortized linear too. Offsets are counted from the
@@ -35,9 +36,9 @@ so at most one fragment is buffered beyond the limit).
 
 from __future__ import annotations
 
-import json
 import re
 
+from .._json import describe, loads
 from .._json import scan_once as _scan_once
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
@@ -256,15 +257,14 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
             text = raw.decode()
             value, stop = _scan_once(text, 0)
             ok = stop == len(text)
-        except (StopIteration, ValueError, RecursionError):
+        except (StopIteration, ValueError):
             ok = False
-        if not ok:  # json.loads decides, and gives the error its message
+        if not ok:  # loads decides, and gives the error its message
             try:
-                value = json.loads(raw.decode())
-            except (ValueError, RecursionError) as exc:
-                detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+                value = loads(raw.decode())
+            except ValueError as exc:
                 raise InvalidJSON(
-                    f"JSON array element is not valid JSON ({detail}): {quote(raw)}",
+                    f"JSON array element is not valid JSON ({describe(exc)}): {quote(raw)}",
                     offset=self._base + start,
                 ) from exc
         out.append(new_record(value, raw, self._base + start, None))

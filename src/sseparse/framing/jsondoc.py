@@ -11,8 +11,7 @@ The document is buffered (up to ``max_size`` bytes) and parsed at ``close()``.
 
 from __future__ import annotations
 
-import json
-
+from .._json import describe, loads
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, UsageError, quote
 from .records import JSONRecord
@@ -54,8 +53,10 @@ class JSONDocumentDecoder(Decoder[JSONRecord]):
         if start == len(raw):
             raise TruncatedStream("empty JSON body", offset=len(raw), received=len(raw))
         try:
-            value = json.loads(raw.decode("utf-8-sig"))
-        except (ValueError, RecursionError) as exc:
+            value = loads(raw.decode("utf-8-sig"))
+        except ValueError as exc:
             pos = getattr(exc, "pos", start)
-            raise InvalidJSON(f"body is not one JSON value: {quote(raw)}", offset=pos) from exc
+            raise InvalidJSON(
+                f"body is not one JSON value ({describe(exc)}): {quote(raw)}", offset=pos
+            ) from exc
         out.append(JSONRecord(value=value, raw=raw, offset=start, line=None))

@@ -10,9 +10,10 @@ construction never holds a ``\\n``: each fed fragment is searched once with ``by
 (C level) for its last newline; everything before it (joined to the unfinished tail, if any)
 is cut into lines with one ``bytes.split``, and only the bytes after it are kept. Every byte is
 searched once and copied a constant number of times, whatever the fragmentation, so the cost
-is linear. Each line is decoded as strict UTF-8 and parsed by the C scanner behind
-``json.loads`` (see ``_scan_once``); blank lines are recognised only when that fails, which
-keeps the common path short. Records are built by setting their slots directly (see
+is linear. Each line is decoded as strict UTF-8 and parsed by ``sseparse._json.loads`` (the C scanner
+behind ``json.loads``, called directly, under one set of rules: nesting depth, finite
+numbers); blank lines are recognised only when that fails, which keeps the common path
+short. Records are built by setting their slots directly (see
 ``new_record``).
 
 Limits: a line longer than ``max_line_size`` bytes (counted before its ``\\n``, a ``\\r``
@@ -22,12 +23,11 @@ passes the limit; nothing beyond the limit is buffered.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from .._build import fast_maker
-from .._json import scan_once as _scan_once
+from .._json import describe, loads
 from .._protocol import BytesLike, Decoder
 from ..errors import InvalidJSON, LimitExceeded, UsageError, quote
 from .records import JSONRecord
@@ -38,12 +38,6 @@ DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024
 """Default ``max_line_size``: 16 MiB per line."""
 
 _BLANK = b" \t\r"  # JSON whitespace that can sit on a line (the \n is the terminator)
-_WS = " \t\r\n"  # JSON whitespace
-
-# The C scanner json.loads runs, called directly: json.loads adds a type check, a BOM check and
-# two whitespace regex matches around it (about 40% of its time on a short line). A line that
-# does not start with a value or has more than whitespace after it goes to json.loads, so
-# results and errors are exactly json.loads's.
 
 
 # One record per line: built through its slots, the same object at half the cost (see _build).
@@ -116,7 +110,6 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     def _lines(self, lines: list[bytes], out: list[JSONRecord], cr: bool) -> None:
         """Decode complete lines (the hot path: one C-level JSON scan per line); *cr* says
         whether a line may end in ``\\r`` (when none can, the per-line check is skipped)."""
-        scan = _scan_once
         make = new_record
         limit = self.max_line_size
         offset = self._offset
@@ -130,28 +123,20 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
             lineno += 1
             raw = line[:-1] if cr and line.endswith(b"\r") else line
             try:
-                text = raw.decode()
-                value, end = scan(text, 0)
-                ok = end == len(text) or not text[end:].strip(_WS)
-            except (StopIteration, ValueError, RecursionError):
-                ok = False
-            if not ok:  # leading whitespace, a blank line, or an error: json.loads decides
-                try:
-                    value = json.loads(raw.decode())
-                except (ValueError, RecursionError) as exc:
-                    if raw.strip(_BLANK):
-                        self._offset, self._line = offset, lineno - 1
-                        raise self._invalid(line, exc) from exc
-                    offset += size + 1
-                    continue
+                value = loads(raw.decode())
+            except ValueError as exc:  # a blank line, or an error
+                if raw.strip(_BLANK):
+                    self._offset, self._line = offset, lineno - 1
+                    raise self._invalid(line, exc) from exc
+                offset += size + 1
+                continue
             append(make(value, raw, offset, lineno))
             offset += size + 1
         self._offset, self._line = offset, lineno
 
     def _invalid(self, line: bytes, exc: BaseException) -> InvalidJSON:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
         return InvalidJSON(
-            f"JSON line {self._line + 1} is not valid JSON ({detail}): {quote(line)}",
+            f"JSON line {self._line + 1} is not valid JSON ({describe(exc)}): {quote(line)}",
             offset=self._offset,
             line=self._line + 1,
         )
