@@ -481,3 +481,11 @@ def test_broken_pipe_and_interrupt(monkeypatch: pytest.MonkeyPatch, tmp_path: An
 
     monkeypatch.setattr(sys, "stdin", Interrupted())
     assert main(["-"]) == 130
+
+
+@pytest.mark.parametrize(
+    "name", ["anthropic-messages-thinking-text-tool-call.sse", "openai-chat-n3.sse"]
+)
+def test_the_docs_show_real_output(name: str) -> None:
+    page = (CAPTURES.parents[2] / "docs" / "cli.md").read_text("utf-8")
+    assert f"$ sseparse {name}\n" + call(capture(name)).stdout.decode() in page
