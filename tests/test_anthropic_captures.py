@@ -25,8 +25,8 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 from tests.captures import captures, read
-from tests.chunking import check_all_fragmentations
 
 ENTRIES = captures(api="anthropic-messages")
 
@@ -44,7 +44,7 @@ def decode(name: str) -> list[Any]:
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
 def test_capture_at_every_fragmentation(entry: dict[str, Any]) -> None:
     data = read(entry["file"])
-    outcome = check_all_fragmentations(lambda: StreamParser("anthropic"), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("anthropic"), data)
     assert outcome.error is None
     events = outcome.items
     features = set(entry["features"])

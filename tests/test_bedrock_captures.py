@@ -34,8 +34,8 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 from tests.captures import captures, read
-from tests.chunking import check_all_fragmentations
 
 CONVERSE = captures(api="bedrock-converse")
 INVOKE = captures(api="bedrock-invoke")
@@ -62,7 +62,7 @@ def accumulate(name: str) -> Accumulator:
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
 def test_capture_at_every_fragmentation(entry: dict[str, Any]) -> None:
     data = read(entry["file"])
-    outcome = check_all_fragmentations(lambda: StreamParser(entry["api"]), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser(entry["api"]), data)
     assert outcome.error is None
     events = outcome.items
     features = set(entry["features"])

@@ -33,7 +33,8 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
-from tests.chunking import Outcome, check_all_fragmentations, check_bad_record
+from sseparse.testing import Outcome, assert_fragmentation_invariant
+from tests.chunking import check_bad_record
 
 
 def event(event_type: str, payload: Any) -> bytes:
@@ -56,7 +57,7 @@ def exception(exception_type: str, payload: bytes) -> bytes:
 
 
 def run(dialect: str, data: bytes) -> Outcome:
-    return check_all_fragmentations(lambda: StreamParser(dialect), data)
+    return assert_fragmentation_invariant(lambda: StreamParser(dialect), data)
 
 
 def events(dialect: str, *frames: bytes) -> list[Any]:
@@ -498,7 +499,7 @@ def test_invoke_malformed_chunks_are_reported_in_band(frame: bytes) -> None:
 @pytest.mark.parametrize("frame", INVOKE_MALFORMED, ids=range(len(INVOKE_MALFORMED)))
 def test_invoke_malformed_chunks_strict(frame: bytes) -> None:
     first = chunk(MESSAGE_START)
-    outcome = check_all_fragmentations(strict_invoke_parser, first + frame)
+    outcome = assert_fragmentation_invariant(strict_invoke_parser, first + frame)
     assert outcome.error == (MalformedPayload, len(first))
     assert isinstance(outcome.items[0], StreamStart)
     assert not any(isinstance(e, Malformed) for e in outcome.items)

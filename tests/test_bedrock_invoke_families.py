@@ -3,7 +3,7 @@ InvokeModelWithResponseStream, on real event-stream frames (``:event-type: chunk
 ``{"bytes": base64, "p": padding}``) built from the response shapes in AWS's "Inference request
 parameters and response fields for foundation models" pages (cited per family, field names
 and order as documented there). Every stream runs whole, byte by byte, split at every offset
-and at random partitions (``check_all_fragmentations``), and through ``dialect="auto"``; the
+and at random partitions (``assert_fragmentation_invariant``), and through ``dialect="auto"``; the
 accumulated message (text, reasoning, tool calls, finish, usage) is pinned.
 """
 
@@ -36,7 +36,7 @@ from sseparse.events import (
 )
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
-from tests.chunking import Outcome, check_all_fragmentations
+from sseparse.testing import Outcome, assert_fragmentation_invariant
 
 # What Bedrock appends to the last object of every InvokeModel stream.
 METRICS = {
@@ -63,7 +63,7 @@ def stream(*objects: Any) -> bytes:
 
 
 def run(data: bytes, dialect: str = "bedrock-invoke") -> Outcome:
-    return check_all_fragmentations(lambda: StreamParser(dialect), data)
+    return assert_fragmentation_invariant(lambda: StreamParser(dialect), data)
 
 
 def parse_whole(data: bytes) -> list[Any]:
@@ -724,7 +724,7 @@ def strict_parser() -> StreamParser:
 )
 def test_strict_raises_at_the_chunk_without_its_events(before: list[Any], bad: Any) -> None:
     first = stream(*before)
-    outcome = check_all_fragmentations(strict_parser, first + chunk(bad))
+    outcome = assert_fragmentation_invariant(strict_parser, first + chunk(bad))
     assert outcome.error == (MalformedPayload, len(first))
     assert outcome.items == ([TextDelta(text="Hello")] if before else [])
 

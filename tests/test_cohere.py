@@ -30,14 +30,15 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import cuts, mutations, outcome_of
-from .chunking import check_all_fragmentations, check_bad_record
+from .chunking import check_bad_record
 
 
 def run(dialect: str, data: bytes, **options: Any) -> list[Event]:
-    outcome = check_all_fragmentations(lambda: StreamParser(dialect, **options), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser(dialect, **options), data)
     assert outcome.error is None, outcome.error
     events: list[Event] = outcome.items
     assert sum(type(e) is Done for e in events) == 1

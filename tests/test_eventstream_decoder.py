@@ -28,7 +28,7 @@ from sseparse.framing.eventstream import (
     Header,
     HeaderType,
 )
-from tests.chunking import check_all_fragmentations
+from sseparse.testing import assert_fragmentation_invariant
 
 
 def frame(
@@ -80,7 +80,7 @@ def test_bad_limits_are_usage_errors() -> None:
 
 def test_bedrock_like_frame_and_conveniences() -> None:
     data = frame(BEDROCK_HEADERS, b'{"x":1}')
-    [m] = check_all_fragmentations(EventStreamDecoder, data).items
+    [m] = assert_fragmentation_invariant(EventStreamDecoder, data).items
     assert m.event_type == "contentBlockDelta"
     assert m.content_type == "application/json"
     assert m.message_type == "event"
@@ -115,7 +115,7 @@ def test_message_is_frozen_and_offset_not_compared() -> None:
 def test_offsets_of_consecutive_frames() -> None:
     frames = [frame(b"", b"a" * n) for n in (0, 5, 300)]
     data = b"".join(frames)
-    items = check_all_fragmentations(EventStreamDecoder, data).items
+    items = assert_fragmentation_invariant(EventStreamDecoder, data).items
     assert [m.offset for m in items] == [0, 16, 37]
     assert [m.payload for m in items] == [b"", b"a" * 5, b"a" * 300]
 
@@ -125,7 +125,7 @@ def test_offsets_of_consecutive_frames() -> None:
 
 def test_total_below_16_is_invalid_header() -> None:
     data = frame(b"", b"", total=15)
-    outcome = check_all_fragmentations(EventStreamDecoder, frame(b"", b"x") + data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, frame(b"", b"x") + data)
     assert outcome.error == (InvalidHeader, 17)
     assert len(outcome.items) == 1  # the good frame before it is not lost
 
@@ -211,7 +211,7 @@ HEADER_FAULTS = [
 def test_header_faults(block: bytes, name: str | None, words: str) -> None:
     prefix = frame(b"\x01z\x00", b"ok")  # one good frame (19 bytes) first
     bad = frame(block, b"payload")
-    outcome = check_all_fragmentations(EventStreamDecoder, prefix + bad)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, prefix + bad)
     assert len(outcome.items) == 1
     offset = len(prefix) + 12
     if words == "duplicate":
@@ -272,7 +272,7 @@ def test_header_cache_does_not_mix_frames() -> None:
 def test_truncated_inside_the_prelude() -> None:
     good = frame(b"", b"hello")
     data = good + frame(b"", b"world")[:7]
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     assert len(outcome.items) == 1
     assert outcome.error == (TruncatedStream, len(good))
     decoder = EventStreamDecoder()
@@ -285,7 +285,7 @@ def test_truncated_inside_the_prelude() -> None:
 def test_truncated_inside_the_body() -> None:
     data = frame(BEDROCK_HEADERS, b"x" * 50)
     cut = data[:-10]
-    outcome = check_all_fragmentations(EventStreamDecoder, cut)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, cut)
     assert outcome.items == [] and outcome.error == (TruncatedStream, 0)
     decoder = EventStreamDecoder()
     assert decoder.feed(cut) == []
@@ -295,7 +295,7 @@ def test_truncated_inside_the_body() -> None:
 
 
 def test_empty_stream_and_clean_close() -> None:
-    assert check_all_fragmentations(EventStreamDecoder, b"").items == []
+    assert assert_fragmentation_invariant(EventStreamDecoder, b"").items == []
     decoder = EventStreamDecoder()
     decoder.feed(frame())
     assert decoder.close() == []

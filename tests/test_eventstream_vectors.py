@@ -16,8 +16,8 @@ import pytest
 from sseparse.encode import encode_event_stream_message
 from sseparse.errors import ChecksumMismatch, InvalidHeader, ParseError
 from sseparse.framing.eventstream import EventStreamDecoder, EventStreamMessage, HeaderType
+from sseparse.testing import assert_fragmentation_invariant
 from tests.captures import VECTORS
-from tests.chunking import check_all_fragmentations
 
 ROOT = VECTORS / "aws-eventstream"
 POSITIVE = sorted(p.name for p in (ROOT / "encoded" / "positive").iterdir())
@@ -52,7 +52,7 @@ def test_vector_folders_are_complete() -> None:
 def test_positive_vector(name: str) -> None:
     data = (ROOT / "encoded" / "positive" / name).read_bytes()
     expect = json.loads((ROOT / "decoded" / "positive" / name).read_text("utf-8"))
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     assert outcome.error is None
     [message] = outcome.items
     assert isinstance(message, EventStreamMessage)
@@ -82,7 +82,7 @@ def test_positive_vectors_concatenated() -> None:
     """All positives in one stream: offsets and every split of the concatenation."""
     frames = [(ROOT / "encoded" / "positive" / n).read_bytes() for n in POSITIVE]
     data = b"".join(frames)
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     assert outcome.error is None
     assert [m.offset for m in outcome.items] == [sum(map(len, frames[:i])) for i in range(5)]
     assert b"".join(encode_event_stream_message(m) for m in outcome.items) == data
@@ -95,7 +95,7 @@ NEGATIVE_KIND = {"Prelude checksum mismatch": "prelude", "Message checksum misma
 def test_negative_vector(name: str) -> None:
     data = (ROOT / "encoded" / "negative" / name).read_bytes()
     text = (ROOT / "decoded" / "negative" / name).read_text("utf-8").strip()
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     assert outcome.items == []
     assert outcome.error == (ChecksumMismatch, 0)
     with pytest.raises(ChecksumMismatch) as info:
@@ -161,7 +161,7 @@ def test_smithy_files_all_covered() -> None:
 def test_smithy_valid(name: str) -> None:
     data = (SMITHY / name).read_bytes()
     headers, payload = SMITHY_VALID[name]
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     [message] = outcome.items
     assert [(h.name, h.type, h.value) for h in message.headers] == headers
     assert message.payload == payload
@@ -172,7 +172,7 @@ def test_smithy_valid(name: str) -> None:
 def test_smithy_invalid(name: str) -> None:
     data = (SMITHY / name).read_bytes()
     error, kind = SMITHY_INVALID[name]
-    outcome = check_all_fragmentations(EventStreamDecoder, data)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, data)
     assert outcome.items == []
     assert outcome.error == (error, 0)
     with pytest.raises(error) as info:
@@ -204,7 +204,7 @@ def test_smithy_header_faults_with_valid_crc(
 ) -> None:
     frame = (SMITHY / name).read_bytes()
     fixed = _recrc(frame)
-    outcome = check_all_fragmentations(EventStreamDecoder, fixed)
+    outcome = assert_fragmentation_invariant(EventStreamDecoder, fixed)
     assert outcome.error is not None and outcome.error[0] is InvalidHeader
     with pytest.raises(InvalidHeader) as info:
         EventStreamDecoder().feed(fixed)

@@ -19,8 +19,9 @@ import pytest
 from sseparse.accumulate import Accumulator
 from sseparse.events import Done, Event, Finish, KeepAlive, ProviderError, StreamStart, TextDelta
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 from tests.captures import captures, read
-from tests.chunking import check_all_fragmentations, check_bad_record
+from tests.chunking import check_bad_record
 
 GEMINI = captures(api="gemini")
 ERROR_BODY = "google-gemini-http-404-json-error-body.sse"
@@ -59,7 +60,7 @@ def test_the_corpus_is_all_there() -> None:
 @pytest.mark.parametrize("entry", GEMINI, ids=lambda e: e["file"])
 def test_every_fragmentation_gives_the_same_events(entry: dict[str, Any]) -> None:
     fmt = fmt_of(entry)
-    outcome = check_all_fragmentations(
+    outcome = assert_fragmentation_invariant(
         lambda: StreamParser("gemini", format=fmt), read(entry["file"])
     )
     assert outcome.error is None
@@ -83,7 +84,7 @@ def test_every_fragmentation_gives_the_same_events(entry: dict[str, Any]) -> Non
 def test_error_body_as_a_json_document() -> None:
     # The 404 body is one pretty-printed JSON object, not SSE: read as a JSON document it is
     # reported as the provider's error.
-    outcome = check_all_fragmentations(
+    outcome = assert_fragmentation_invariant(
         lambda: StreamParser("gemini", format="json"), read(ERROR_BODY)
     )
     assert outcome.error is None
@@ -104,8 +105,8 @@ def test_error_body_as_a_json_document() -> None:
 def test_error_body_read_as_sse_is_reported_as_the_error() -> None:
     # With the default SSE framing, a body that starts with "{" is taken as one JSON
     # document (an HTTP error body), so the error is reported, not silently dropped.
-    as_sse = check_all_fragmentations(lambda: StreamParser("gemini"), read(ERROR_BODY))
-    as_json = check_all_fragmentations(
+    as_sse = assert_fragmentation_invariant(lambda: StreamParser("gemini"), read(ERROR_BODY))
+    as_json = assert_fragmentation_invariant(
         lambda: StreamParser("gemini", format="json"), read(ERROR_BODY)
     )
     assert as_sse == as_json
@@ -470,7 +471,7 @@ ERROR_OBJECT = '{\n  "error": {\n    "code": 503,\n    "message": "The model is 
     ids=["jsonarray-body", "sse-midstream"],
 )
 def test_error_objects_in_either_form(data: bytes, fmt: str | None) -> None:
-    outcome = check_all_fragmentations(lambda: StreamParser("gemini", format=fmt), data)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("gemini", format=fmt), data)
     assert outcome.error is None
     assert outcome.items[-2:] == [
         ProviderError(message="The model is overloaded.", type="UNAVAILABLE", code="503"),

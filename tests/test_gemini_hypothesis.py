@@ -23,7 +23,7 @@ from sseparse.errors import MalformedPayload, ParseError
 from sseparse.events import Done, Event
 from sseparse.framing.records import JSONRecord, SSEEvent
 from sseparse.parser import StreamParser
-from tests.chunking import random_partition
+from sseparse.testing import random_partition
 
 scalars = (
     st.none()

@@ -13,10 +13,10 @@ from sseparse._json import MAX_DEPTH
 from sseparse.errors import InvalidJSON, LimitExceeded, ParseError, TruncatedStream, UsageError
 from sseparse.framing import decoder_class
 from sseparse.framing.jsonarray import DEFAULT_MAX_ELEMENT_SIZE, JSONArrayDecoder
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import Keyed, canon, cuts, decode, growth, json_values, serialized
-from .chunking import check_all_fragmentations
 
 
 def keyed(**options: int) -> Keyed:
@@ -76,7 +76,7 @@ GOOD = [
 
 @pytest.mark.parametrize(("data", "expected"), GOOD)
 def test_valid(data: bytes, expected: list[object]) -> None:
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error is None
     assert outcome.items == expected
     assert [json.loads(raw) for _, raw, _, _ in expected] == json.loads(data)
@@ -121,7 +121,7 @@ BAD = [
 
 @pytest.mark.parametrize(("data", "error", "offset", "before"), BAD)
 def test_invalid(data: bytes, error: type[Exception], offset: int, before: int) -> None:
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error == (error, offset)
     assert len(outcome.items) == before
 
@@ -147,15 +147,15 @@ def test_element_returned_the_moment_it_completes() -> None:
 
 def test_limit() -> None:
     data = b'[1,"' + b"x" * 9 + b'"]'
-    outcome = check_all_fragmentations(lambda: keyed(max_element_size=10), data)
+    outcome = assert_fragmentation_invariant(lambda: keyed(max_element_size=10), data)
     assert outcome.error == (LimitExceeded, 3)
     assert outcome.items == [el(1, b"1", 1)]
-    ok = check_all_fragmentations(lambda: keyed(max_element_size=11), data)
+    ok = assert_fragmentation_invariant(lambda: keyed(max_element_size=11), data)
     assert ok.error is None and len(ok.items) == 2
     assert JSONArrayDecoder().max_element_size == DEFAULT_MAX_ELEMENT_SIZE
     # Whitespace between elements is not buffered: it does not count against the limit.
     spaced = b"[" + b" " * 1000 + b"1" + b" " * 1000 + b"]"
-    assert check_all_fragmentations(lambda: keyed(max_element_size=2), spaced).error is None
+    assert assert_fragmentation_invariant(lambda: keyed(max_element_size=2), spaced).error is None
 
 
 @pytest.mark.parametrize("bad", [0, -5, 2.0, None])
@@ -180,7 +180,7 @@ def test_raw_is_bytes_for_any_input_type() -> None:
 @pytest.mark.parametrize("entry", captures.captures(fmt="json-array"), ids=lambda e: e["file"])
 def test_captures(entry: dict[str, object]) -> None:
     data = captures.read(str(entry["file"]))
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error is None
     whole = json.loads(data)
     assert len(outcome.items) == len(whole)

@@ -14,10 +14,10 @@ from sseparse.errors import InvalidJSON, LimitExceeded, ParseError, UsageError
 from sseparse.framing import decoder_class, jsonlines
 from sseparse.framing.jsonlines import DEFAULT_MAX_LINE_SIZE, JSONLinesDecoder
 from sseparse.framing.records import JSONRecord
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import Keyed, canon, cuts, decode, growth, json_values, serialized
-from .chunking import check_all_fragmentations
 
 
 def keyed(**options: int) -> Keyed:
@@ -62,7 +62,7 @@ GOOD = [
 
 @pytest.mark.parametrize(("data", "expected"), GOOD)
 def test_valid(data: bytes, expected: list[object]) -> None:
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error is None
     assert outcome.items == expected
 
@@ -93,7 +93,7 @@ BAD = [
 
 @pytest.mark.parametrize(("data", "error", "offset", "line", "before"), BAD)
 def test_invalid(data: bytes, error: type[Exception], offset: int, line: int, before: int) -> None:
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error == (error, offset)
     assert len(outcome.items) == before
     d = JSONLinesDecoder()
@@ -105,7 +105,7 @@ def test_invalid(data: bytes, error: type[Exception], offset: int, line: int, be
 
 def test_limit_checked_before_buffering() -> None:
     data = b"1\n" + b"2" * 11 + b"\n"
-    outcome = check_all_fragmentations(lambda: keyed(max_line_size=10), data)
+    outcome = assert_fragmentation_invariant(lambda: keyed(max_line_size=10), data)
     assert outcome.error == (LimitExceeded, 2)
     assert outcome.items == [rec(1, b"1", 0, 1)]
     # Exactly at the limit is fine; the 11th byte of a line fails at once, without a newline.
@@ -141,7 +141,7 @@ def test_raw_is_bytes_for_any_input_type() -> None:
 @pytest.mark.parametrize("entry", captures.captures(fmt="ndjson"), ids=lambda e: e["file"])
 def test_captures(entry: dict[str, object]) -> None:
     data = captures.read(str(entry["file"]))
-    outcome = check_all_fragmentations(keyed, data)
+    outcome = assert_fragmentation_invariant(keyed, data)
     assert outcome.error is None
     lines = data.split(b"\n")
     assert lines[-1] == b""  # every capture ends with a newline (README)

@@ -23,8 +23,8 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.testing import assert_fragmentation_invariant
 
-from .chunking import check_all_fragmentations
 from .test_openai_chat import body, chunk, delta, run
 
 
@@ -120,7 +120,7 @@ MAGISTRAL = sse(
 
 
 def test_reasoning_parts_then_text_through_the_parser() -> None:
-    outcome = check_all_fragmentations(lambda: StreamParser("mistral"), MAGISTRAL)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("mistral"), MAGISTRAL)
     assert outcome.items == [
         StreamStart(id="m1", model="magistral-medium-latest", created=5, provider="mistral"),
         ReasoningDelta(text="Ok"),
@@ -150,7 +150,7 @@ def test_whole_calls_without_index_through_the_parser() -> None:
             ],
         },
     )
-    events = check_all_fragmentations(lambda: StreamParser("mistral"), data).items
+    events = assert_fragmentation_invariant(lambda: StreamParser("mistral"), data).items
     assert body(events) == [
         ToolCallStart(index=0, id="a1", name="plus"),
         ToolCallDelta(index=0, arguments='{"a": 1}'),

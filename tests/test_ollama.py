@@ -30,10 +30,11 @@ from sseparse.events import (
     Usage,
 )
 from sseparse.parser import StreamParser
+from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
 from ._jsonhelp import cuts, mutations, outcome_of
-from .chunking import check_all_fragmentations, check_bad_record
+from .chunking import check_bad_record
 
 
 def parser() -> StreamParser:
@@ -45,7 +46,7 @@ def ndjson(*objects: Any) -> bytes:
 
 
 def events_of(data: bytes) -> list[Event]:
-    outcome = check_all_fragmentations(parser, data)
+    outcome = assert_fragmentation_invariant(parser, data)
     assert outcome.error is None
     events: list[Event] = outcome.items
     assert sum(type(e) is Done for e in events) == 1
@@ -207,7 +208,7 @@ def test_truncated_stream_ends_unclean() -> None:
 
 def test_cut_line_is_an_error() -> None:
     data = ndjson(chunk({"role": "assistant", "content": "Hel"})) + b'{"model":"qwen3"'
-    outcome = check_all_fragmentations(parser, data)
+    outcome = assert_fragmentation_invariant(parser, data)
     assert outcome.error is not None and outcome.error[0] is InvalidJSON
     assert [type(e) for e in outcome.items] == [StreamStart, TextDelta]
 
@@ -230,7 +231,7 @@ def test_done_reasons(reason: str | None, normalized: str) -> None:
 
 def test_empty_chunks_and_records_after_done_are_kept() -> None:
     empty = chunk({"role": "assistant", "content": ""})
-    events = check_all_fragmentations(
+    events = assert_fragmentation_invariant(
         parser, ndjson(empty, empty, final("stop", eval_count=3), empty)
     ).items
     assert events == [

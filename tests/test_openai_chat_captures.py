@@ -23,9 +23,9 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.testing import assert_fragmentation_invariant
 
 from .captures import captures, read
-from .chunking import check_all_fragmentations
 
 ENTRIES = captures(api="openai-chat") + captures(api="mistral")
 DIALECT = {"openai-chat": "openai", "mistral": "mistral"}
@@ -50,7 +50,7 @@ def test_corpus_size() -> None:
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["file"])
 def test_capture_every_fragmentation(entry: dict[str, Any]) -> None:
     dialect = DIALECT[entry["api"]]
-    outcome = check_all_fragmentations(lambda: StreamParser(dialect), read(entry["file"]))
+    outcome = assert_fragmentation_invariant(lambda: StreamParser(dialect), read(entry["file"]))
     assert outcome.error is None
     events = outcome.items
     dones = [i for i, e in enumerate(events) if isinstance(e, Done)]

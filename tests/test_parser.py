@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from sseparse import StreamParser
 from sseparse.errors import LimitExceeded, MalformedPayload, UsageError
 from sseparse.events import Done, KeepAlive, Other, StreamStart, TextDelta
+from sseparse.testing import assert_fragmentation_invariant, random_partition, run_feed, run_pull
 
 from .captures import captures, read
-from .chunking import check_all_fragmentations, random_partition, run_feed, run_pull
 
 
 class GenericParser(StreamParser):
@@ -67,7 +67,7 @@ def test_limit_offsets_on_the_fused_path() -> None:
     small = b'data: {"choices":[]}\n\n'
     big = b"data: " + b"x" * 100 + b"\n\n"
     for cls in (StreamParser, GenericParser):
-        outcome = check_all_fragmentations(
+        outcome = assert_fragmentation_invariant(
             lambda c=cls: c("openai", max_event_size=64), small * 3 + big
         )
         assert outcome.error == (LimitExceeded, 3 * len(small))
@@ -81,7 +81,7 @@ def test_bom_and_cr_only_streams() -> None:
         b"data: " + chunk.encode() + b"\r\n\r\ndata: [DONE]\r\n\r\n",
     ):
         for cls in (StreamParser, GenericParser):
-            outcome = check_all_fragmentations(lambda c=cls: c("openai"), data)
+            outcome = assert_fragmentation_invariant(lambda c=cls: c("openai"), data)
             assert outcome.items == [
                 StreamStart(id="i", provider="openai"),
                 TextDelta(text="é"),

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from sseparse import Done, LimitExceeded, ProviderError, StreamParser, UndetectableStream
+from sseparse.testing import assert_fragmentation_invariant
 from tests.captures import captures, read
-from tests.chunking import check_all_fragmentations
 from tests.test_detect import expected
 
 
@@ -16,8 +16,8 @@ from tests.test_detect import expected
 def test_auto_gives_the_same_events_as_the_named_dialect(entry: dict[str, Any]) -> None:
     data = read(entry["file"])
     fmt, dialect = expected(entry)
-    named = check_all_fragmentations(lambda: StreamParser(dialect, format=fmt), data)
-    auto = check_all_fragmentations(lambda: StreamParser("auto"), data)
+    named = assert_fragmentation_invariant(lambda: StreamParser(dialect, format=fmt), data)
+    auto = assert_fragmentation_invariant(lambda: StreamParser("auto"), data)
     assert auto == named
     assert isinstance(auto.items[-1], Done) or auto.error is not None
     parser = StreamParser("auto")
@@ -46,7 +46,7 @@ ERROR_BODY = (
 def test_json_error_body_instead_of_a_stream_is_a_provider_error(
     dialect: str, fmt: str | None
 ) -> None:
-    outcome = check_all_fragmentations(lambda: StreamParser(dialect, format=fmt), ERROR_BODY)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser(dialect, format=fmt), ERROR_BODY)
     assert outcome.error is None
     assert outcome.items == [
         ProviderError(message="Overloaded", type="overloaded_error"),
@@ -68,15 +68,15 @@ def test_aws_style_error_body_for_event_stream() -> None:
 
 def test_leading_whitespace_before_sse_changes_nothing() -> None:
     body = b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
-    plain = check_all_fragmentations(lambda: StreamParser("openai"), body)
-    padded = check_all_fragmentations(lambda: StreamParser("openai"), b"\r\n\n\r" + body)
+    plain = assert_fragmentation_invariant(lambda: StreamParser("openai"), body)
+    padded = assert_fragmentation_invariant(lambda: StreamParser("openai"), b"\r\n\n\r" + body)
     assert [type(e) for e in padded.items] == [type(e) for e in plain.items]
     assert padded.items == plain.items
 
 
 @pytest.mark.parametrize("body", [b"<html><body>502 Bad Gateway</body></html>", b"hello\n"])
 def test_auto_rejects_what_is_no_stream(body: bytes) -> None:
-    outcome = check_all_fragmentations(lambda: StreamParser("auto"), body)
+    outcome = assert_fragmentation_invariant(lambda: StreamParser("auto"), body)
     assert outcome.items == [] and outcome.error is not None
     assert outcome.error[0] is UndetectableStream
 

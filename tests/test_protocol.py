@@ -6,7 +6,7 @@ import pytest
 
 from sseparse._protocol import BytesLike, Decoder
 from sseparse.errors import Error, ParseError, TruncatedStream, UsageError
-from tests.chunking import check_all_fragmentations
+from sseparse.testing import assert_fragmentation_invariant
 
 
 class Semicolons(Decoder[bytes]):
@@ -36,7 +36,7 @@ class Semicolons(Decoder[bytes]):
 
 
 def test_items_in_order_for_any_fragmentation() -> None:
-    outcome = check_all_fragmentations(Semicolons, b"a;bb;;ccc;")
+    outcome = assert_fragmentation_invariant(Semicolons, b"a;bb;;ccc;")
     assert outcome.items == [b"a", b"bb", b"", b"ccc"]
     assert outcome.error is None
 
@@ -61,13 +61,13 @@ def test_fault_with_no_items_raises_at_once() -> None:
 
 
 def test_outcome_of_bad_input_is_the_same_for_every_fragmentation() -> None:
-    outcome = check_all_fragmentations(Semicolons, b"x;yy;z!w;")
+    outcome = assert_fragmentation_invariant(Semicolons, b"x;yy;z!w;")
     assert outcome.items == [b"x", b"yy"]
     assert outcome.error == (ParseError, 6)
 
 
 def test_truncation_at_close() -> None:
-    outcome = check_all_fragmentations(Semicolons, b"a;tail")
+    outcome = assert_fragmentation_invariant(Semicolons, b"a;tail")
     assert outcome.items == [b"a"]
     assert outcome.error == (TruncatedStream, 2)
 

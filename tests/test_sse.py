@@ -1,6 +1,6 @@
 """SSEDecoder: the WHATWG event-stream rules, case by case.
 
-Every case goes through ``check_all_fragmentations`` (whole, byte by byte, every split, random
+Every case goes through ``assert_fragmentation_invariant`` (whole, byte by byte, every split, random
 partitions, the pull API, and the latency rule). The web-platform-tests ``eventsource/format-*``
 cases and the LaunchDarkly SSE contract cases are restated here in our own words.
 """
@@ -16,14 +16,14 @@ import pytest
 from sseparse.errors import LimitExceeded, UsageError
 from sseparse.framing.records import SSEComment, SSEEvent, SSERetry
 from sseparse.framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
-from tests.chunking import check_all_fragmentations, random_partition, run_feed, run_pull
+from sseparse.testing import assert_fragmentation_invariant, random_partition, run_feed, run_pull
 
 BOM = b"\xef\xbb\xbf"
 
 
 def decode(data: bytes, **options: Any) -> list[Any]:
     """The records of *data*, the same under every fragmentation."""
-    outcome = check_all_fragmentations(lambda: SSEDecoder(**options), data)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(**options), data)
     assert outcome.error is None, outcome.error
     return outcome.items
 
@@ -454,7 +454,7 @@ def test_default_limit_is_documented() -> None:
 
 
 def test_5_mib_event() -> None:
-    # Byte-by-byte over 5 MiB (twice, in check_all_fragmentations) would take most of the
+    # Byte-by-byte over 5 MiB (twice, in assert_fragmentation_invariant) would take most of the
     # CI budget: the 5 MiB event runs whole, in TCP-sized and small fragments, random
     # partitions and through the pull API; the same shape at 64 KiB runs every way.
     for size in (64 * 1024, 5 * 1024 * 1024):
@@ -476,7 +476,7 @@ def test_5_mib_event() -> None:
 
 def test_limit_exceeded_by_one_line() -> None:
     stream = b"data: ok\n\nid: 1\ndata: " + b"y" * 100 + b"\n\n"
-    outcome = check_all_fragmentations(lambda: SSEDecoder(max_event_size=64), stream)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=64), stream)
     assert outcome.items == [ev("ok")]
     assert outcome.error == (LimitExceeded, 10)
 
@@ -484,19 +484,19 @@ def test_limit_exceeded_by_one_line() -> None:
 def test_limit_counts_the_data_buffer() -> None:
     # Each line is small, but the event's data outgrows the limit.
     stream = b"data: 0123456789\n" * 10 + b"\n"
-    outcome = check_all_fragmentations(lambda: SSEDecoder(max_event_size=100), stream)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=100), stream)
     assert outcome.items == []
     assert outcome.error == (LimitExceeded, 0)
     # The boundary: nine values of 10 bytes plus a line end each (99), then the tenth line
     # read whole (16 bytes) makes 115.
-    fits = check_all_fragmentations(lambda: SSEDecoder(max_event_size=115), stream)
+    fits = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=115), stream)
     assert fits.items == [ev("\n".join(["0123456789"] * 10))]
-    over = check_all_fragmentations(lambda: SSEDecoder(max_event_size=114), stream)
+    over = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=114), stream)
     assert over.error == (LimitExceeded, 0)
 
 
 def test_limit_applies_to_any_long_line() -> None:
-    outcome = check_all_fragmentations(lambda: SSEDecoder(max_event_size=32), b":" + b"c" * 40)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=32), b":" + b"c" * 40)
     assert outcome.error == (LimitExceeded, 0)
 
 

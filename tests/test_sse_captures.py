@@ -14,8 +14,8 @@ import pytest
 
 from sseparse.framing.records import SSEComment, SSEEvent
 from sseparse.framing.sse import SSEDecoder
+from sseparse.testing import assert_fragmentation_invariant
 from tests import captures
-from tests.chunking import check_all_fragmentations
 from tests.test_sse_properties import reference
 
 SSE_CAPTURES = captures.captures(fmt="sse")
@@ -29,7 +29,7 @@ def test_there_are_captures() -> None:
 def test_capture(entry: dict[str, Any]) -> None:
     stream = captures.read(entry["file"])
     features = set(entry["features"])
-    outcome = check_all_fragmentations(lambda: SSEDecoder(comments=True), stream)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(comments=True), stream)
     assert outcome.error is None
     records = outcome.items
     expected = reference(stream, comments=True)

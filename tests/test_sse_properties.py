@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sseparse.framing.records import SSEComment, SSEEvent, SSERetry
 from sseparse.framing.sse import SSEDecoder
-from tests.chunking import check_all_fragmentations, run_feed, run_pull
+from sseparse.testing import assert_fragmentation_invariant, run_feed, run_pull
 
 
 def octets(min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[bytes]:
@@ -203,7 +203,7 @@ def test_matches_the_reference_model_under_every_fragmentation(
     stream: bytes, options: dict[str, Any]
 ) -> None:
     expected = _with_offsets(reference(stream, **options))
-    outcome = check_all_fragmentations(lambda: SSEDecoder(**options), stream)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(**options), stream)
     assert outcome.error is None
     assert _with_offsets(outcome.items) == expected
     # Outcomes compare records without their offsets: check those under fragmentation too.
@@ -254,9 +254,9 @@ def test_limit_outcome_is_the_same_under_every_fragmentation(
         + (b"\n" if i % 3 == 2 else b"")
         for i, (name, value) in enumerate(fields)
     )
-    # check_all_fragmentations asserts that every way gives the same items and the same
+    # assert_fragmentation_invariant asserts that every way gives the same items and the same
     # error at the same offset.
-    outcome = check_all_fragmentations(lambda: SSEDecoder(max_event_size=limit), stream)
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=limit), stream)
     if outcome.error is None:
         assert outcome.items == reference(stream)
     else:

@@ -25,6 +25,7 @@ from .errors import (
     LimitExceeded,
     MalformedPayload,
     ParseError,
+    PartialJSONError,
     TruncatedStream,
     UndetectableStream,
     UsageError,
@@ -61,6 +62,14 @@ from .framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from .framing.sse import SSEDecoder
 from .io import StreamStats, aiter_events, iter_events
 from .parser import StreamParser
+from .partial import (
+    JSONAdded,
+    JSONChange,
+    JSONCompleted,
+    JSONPath,
+    JSONStringGrew,
+    PartialJSON,
+)
 
 __version__ = "0.1.0"
 
@@ -89,10 +98,15 @@ __all__ = [
     "InvalidHeader",
     "InvalidJSON",
     "iter_events",
+    "JSONAdded",
     "JSONArrayDecoder",
+    "JSONChange",
+    "JSONCompleted",
     "JSONDocumentDecoder",
     "JSONLinesDecoder",
+    "JSONPath",
     "JSONRecord",
+    "JSONStringGrew",
     "KeepAlive",
     "Malformed",
     "LimitExceeded",
@@ -101,6 +115,8 @@ __all__ = [
     "OpenAIChatEncoder",
     "Other",
     "ParseError",
+    "PartialJSON",
+    "PartialJSONError",
     "ProviderError",
     "ReasoningDelta",
     "ReasoningSignature",

@@ -11,7 +11,7 @@ reasoning signatures on their message, and ``done``/``clean`` say how the stream
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._formats import openai_finish_reason, usage_dict
@@ -37,6 +37,7 @@ from .events import (
     ToolCallStart,
     Usage,
 )
+from .partial import PartialJSON
 
 __all__ = ["Accumulator", "Message", "ToolCall"]
 
@@ -46,8 +47,10 @@ class ToolCall:
     """A tool call as far as it has streamed.
 
     ``arguments`` is the whole string received; ``parsed`` its JSON value, or ``None`` while it
-    is incomplete or when it is not valid JSON; ``complete`` says whether ``ToolCallEnd`` was
-    seen. ``kind`` is ``"function"`` (the client runs it) or ``"server"`` (the provider did).
+    is incomplete or when it is not valid JSON; ``partial`` the arguments read so far while
+    they stream (``PartialJSON``'s reading: strings up to their last character, nothing
+    unfinished; not part of equality); ``complete`` says whether ``ToolCallEnd`` was seen.
+    ``kind`` is ``"function"`` (the client runs it) or ``"server"`` (the provider did).
     """
 
     index: int
@@ -57,10 +60,29 @@ class ToolCall:
     parsed: Any = None
     kind: str = "function"
     complete: bool = False
+    partial: Any = field(default=None, compare=False)
+
+
+class _PartialReading:
+    """A ``PartialJSON`` over a text that only grows, fed when read: each reading feeds only
+    what arrived since the last one, so reading after every delta costs linear time in all
+    (plus the reading itself), and nothing is parsed for callers who never read."""
+
+    __slots__ = ("_fed", "_reader")
+
+    def __init__(self) -> None:
+        self._reader = PartialJSON()
+        self._fed = 0
+
+    def read(self, text: str) -> Any:
+        if len(text) > self._fed:
+            self._reader.feed(text[self._fed :])
+            self._fed = len(text)
+        return self._reader.value
 
 
 class _CallState:
-    __slots__ = ("args", "complete", "id", "kind", "name")
+    __slots__ = ("args", "complete", "id", "kind", "name", "reading")
 
     def __init__(self) -> None:
         self.id: str | None = None
@@ -68,6 +90,7 @@ class _CallState:
         self.kind = "function"
         self.args: list[str] = []
         self.complete = False
+        self.reading = _PartialReading()
 
 
 def _joined(parts: list[str]) -> str:
@@ -101,6 +124,7 @@ class Message:
         "_calls",
         "_reasoning",
         "_refusal",
+        "_structured",
         "_text",
         "choice",
         "citations",
@@ -113,6 +137,7 @@ class Message:
         self._acc = acc
         self.choice = choice
         self._text: list[str] = []
+        self._structured: _PartialReading | None = None
         self._refusal: list[str] = []
         self._reasoning: list[str] = []
         self._calls: dict[int, _CallState] = {}
@@ -125,6 +150,16 @@ class Message:
     def text(self) -> str:
         """The answer text."""
         return _joined(self._text)
+
+    @property
+    def structured(self) -> Any:
+        """The answer text read as JSON while it streams (structured output): ``PartialJSON``'s
+        reading of ``text`` so far (jiter's ``"trailing-strings"`` semantics), ``None`` while
+        nothing is readable; text that is not JSON keeps the last good reading. Each reading
+        parses only the text that arrived since the previous one."""
+        if self._structured is None:
+            self._structured = _PartialReading()
+        return self._structured.read(self.text)
 
     @property
     def refusal(self) -> str:
@@ -152,6 +187,7 @@ class Message:
                     parsed=_parse(arguments),
                     kind=state.kind,
                     complete=state.complete,
+                    partial=state.reading.read(arguments),
                 )
             )
         return calls
@@ -336,6 +372,9 @@ class Accumulator:
         if event.name:
             state.name = event.name
         state.kind = event.kind
+        if event.arguments != _joined(state.args):
+            # The end marker's arguments are not the deltas': read them afresh.
+            state.reading = _PartialReading()
         state.args[:] = [event.arguments] if event.arguments else []
         state.complete = True
 

@@ -16,6 +16,7 @@ __all__ = [
     "LimitExceeded",
     "MalformedPayload",
     "ParseError",
+    "PartialJSONError",
     "TruncatedStream",
     "UndetectableStream",
     "UsageError",
@@ -100,6 +101,16 @@ class InvalidJSON(ParseError):
     def __init__(self, message: str, *, offset: int, line: int | None = None) -> None:
         super().__init__(message, offset=offset)
         self.line = line
+
+
+class PartialJSONError(ParseError):
+    """``PartialJSON`` found text that can never become JSON, or (``truncated=True``) the
+    text ended before its value did. ``offset`` counts characters (the input is ``str``)."""
+
+    def __init__(self, message: str, *, offset: int, truncated: bool = False) -> None:
+        super().__init__(message, offset=offset)
+        self.args = (f"{message} (at character {offset})",)
+        self.truncated = truncated
 
 
 class MalformedPayload(ParseError):
