@@ -174,7 +174,7 @@ def test_to_openai() -> None:
             {
                 "index": 1,
                 "message": {"role": "assistant", "content": ", world", "refusal": "No."},
-                "finish_reason": "eos",
+                "finish_reason": "stop",  # "eos" is no OpenAI word: other -> stop
                 "logprobs": None,
             },
         ],
@@ -185,6 +185,7 @@ def test_to_openai() -> None:
             "prompt_tokens_details": {"cached_tokens": 1},
             "completion_tokens_details": {"reasoning_tokens": 2},
         },
+        "error": {"message": "late", "type": None, "code": "500"},
     }
 
 

@@ -21,7 +21,7 @@ from sseparse import StreamParser
 from sseparse.accumulate import Accumulator
 from sseparse.errors import MalformedPayload, TruncatedStream, UsageError
 from sseparse.events import Done, Event, Malformed, StreamStart, TextDelta
-from sseparse.io import aiter_events, iter_events
+from sseparse.io import StreamStats, aiter_events, iter_events
 
 from .captures import read
 
@@ -282,3 +282,95 @@ def test_aiter_events_error_propagates() -> None:
 
     with pytest.raises(TruncatedStream):
         asyncio.run(main())
+
+
+# -- stats --------------------------------------------------------------------------------
+
+
+class Ticks:
+    """A clock that advances one second per reading: the order of measurements shows."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+USAGE = b'data: {"id":"x","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":12}}\n\n'
+
+
+def check_stats(stats: StreamStats) -> None:
+    # Readings: begin 101; first byte 102; first event 103, first token 104 (same fragment);
+    # nothing new in the second chunk until the end: duration is read last.
+    assert stats.time_to_first_byte == 1.0
+    assert stats.time_to_first_event == 2.0
+    assert stats.time_to_first_token == 3.0
+    assert stats.duration == 4.0
+    assert (stats.bytes, stats.chunks) == (len(FIRST + REST + USAGE), 2)
+    assert stats.events_by_kind == {
+        "StreamStart": 1,
+        "TextDelta": 2,
+        "Finish": 1,
+        "Done": 1,
+        "Usage": 1,
+    }
+    assert stats.events == 6
+    assert stats.clean is True
+    assert stats.usage is not None and stats.usage.completion_tokens == 12
+    assert stats.tokens_per_second == 12.0
+    assert stats.as_dict()["tokens_per_second"] == 12.0
+
+
+def test_stats_sync() -> None:
+    stats = StreamStats(clock=Ticks())
+    events = list(iter_events([b"", FIRST, REST + USAGE], stats=stats))
+    assert len(events) == 6
+    check_stats(stats)
+
+
+def test_stats_async() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for piece in (b"", FIRST, memoryview(REST + USAGE)):
+            yield piece  # type: ignore[misc]
+
+    async def main() -> StreamStats:
+        stats = StreamStats(clock=Ticks())
+        assert len([e async for e in aiter_events(chunks(), stats=stats)]) == 6
+        return stats
+
+    check_stats(asyncio.run(main()))
+
+
+def test_stats_over_http(server: Server) -> None:
+    stats = StreamStats()
+    with httpx.Client() as client, client.stream("GET", url(server, CAPTURE)) as response:
+        events = list(iter_events(response.iter_bytes(), stats=stats))
+    assert stats.bytes == len(read(CAPTURE))
+    assert stats.events == len(events) == sum(stats.events_by_kind.values())
+    first_byte, first_event = stats.time_to_first_byte, stats.time_to_first_event
+    assert first_byte is not None and first_event is not None and stats.duration is not None
+    assert 0 <= first_byte <= first_event <= stats.duration
+    assert stats.clean is True
+
+
+def test_stats_early_stop_and_no_usage() -> None:
+    stats = StreamStats(clock=Ticks())
+    for _ in iter_events([FIRST, REST], stats=stats):
+        break
+    assert stats.duration is not None and stats.clean is None
+    assert stats.tokens_per_second is None  # no usage
+    stats = StreamStats(clock=lambda: 5.0)  # a frozen clock: no time elapsed
+    list(iter_events([FIRST, REST + USAGE], stats=stats))
+    assert stats.tokens_per_second is None
+
+
+def test_stats_async_counts_what_close_yields() -> None:
+    async def main() -> tuple[list[Event], StreamStats]:
+        stats = StreamStats(clock=Ticks())
+        return [e async for e in aiter_events([FIRST], stats=stats)], stats
+
+    events, stats = asyncio.run(main())
+    assert events[-1] == Done(clean=False)
+    assert stats.events_by_kind["Done"] == 1 and stats.clean is False

@@ -9,8 +9,11 @@ from __future__ import annotations
 from .accumulate import Accumulator, Message, ToolCall
 from .dialects import DIALECTS
 from .encode import (
+    AnthropicMessagesEncoder,
+    OpenAIChatEncoder,
     encode_event_stream,
     encode_event_stream_message,
+    encode_sse,
     event_stream_header,
     event_stream_message,
 )
@@ -57,7 +60,7 @@ from .framing.jsondoc import JSONDocumentDecoder
 from .framing.jsonlines import JSONLinesDecoder
 from .framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from .framing.sse import SSEDecoder
-from .io import aiter_events, iter_events
+from .io import StreamStats, aiter_events, iter_events
 from .parser import StreamParser
 from .partial import (
     JSONAdded,
@@ -73,12 +76,14 @@ __version__ = "0.1.0"
 __all__ = [
     "Accumulator",
     "aiter_events",
+    "AnthropicMessagesEncoder",
     "ChecksumMismatch",
     "Citation",
     "DIALECTS",
     "Done",
     "encode_event_stream",
     "encode_event_stream_message",
+    "encode_sse",
     "Error",
     "Event",
     "event_stream_header",
@@ -107,6 +112,7 @@ __all__ = [
     "LimitExceeded",
     "MalformedPayload",
     "Message",
+    "OpenAIChatEncoder",
     "Other",
     "ParseError",
     "PartialJSON",
@@ -122,6 +128,7 @@ __all__ = [
     "SSERetry",
     "StreamParser",
     "StreamStart",
+    "StreamStats",
     "TextDelta",
     "ToolCall",
     "ToolCallDelta",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._formats import openai_finish_reason, usage_dict
 from ._json import loads
 from .errors import UsageError
 from .events import (
@@ -39,8 +40,6 @@ from .events import (
 from .partial import PartialJSON
 
 __all__ = ["Accumulator", "Message", "ToolCall"]
-
-_OPENAI_FINISH = frozenset({"stop", "length", "tool_calls", "content_filter", "function_call"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -255,22 +254,6 @@ class Message:
         return state
 
 
-def _usage_dict(usage: Usage) -> dict[str, Any]:
-    prompt = usage.prompt_tokens or 0
-    completion = usage.completion_tokens or 0
-    total = usage.total_tokens if usage.total_tokens is not None else prompt + completion
-    out: dict[str, Any] = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": total,
-    }
-    if usage.cached_tokens is not None:
-        out["prompt_tokens_details"] = {"cached_tokens": usage.cached_tokens}
-    if usage.reasoning_tokens is not None:
-        out["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
-    return out
-
-
 class Accumulator:
     """Folds a stream's events into one ``Message`` per choice.
 
@@ -466,12 +449,17 @@ class Accumulator:
         }
 
     def to_openai(self) -> dict[str, Any]:
-        """Render an OpenAI ``chat.completion`` dict.
+        """Render an OpenAI ``chat.completion`` dict, valid as the openai SDK's
+        ``ChatCompletion`` for any stream.
 
         ``content`` and ``refusal`` are ``None`` when empty; reasoning, when present, goes in
-        the message's ``reasoning_content`` (DeepSeek's name); every tool call is rendered as a
-        ``function`` tool call; ``finish_reason`` is the provider's word when it is an OpenAI
-        one, else the normalized reason; ``usage`` is present when a snapshot arrived.
+        the message's ``reasoning_content`` (DeepSeek's name); client tool calls are rendered
+        as ``function`` tool calls (server-run tools are not the client's to call);
+        ``finish_reason`` is the provider's word when it is an OpenAI one, else the
+        normalized reason, ``"stop"`` for ``error``, ``other`` or no finish at all (check
+        ``clean`` and ``errors``); an unknown ``id``/``model`` is ``""``; ``usage`` is present
+        when a snapshot arrived, and ``error`` (``message``, ``type``, ``code``, as OpenAI
+        sends it) when the provider reported one in the stream (the first).
         """
         choices = []
         for message in self._messages:
@@ -483,36 +471,38 @@ class Accumulator:
             reasoning = message.reasoning
             if reasoning:
                 body["reasoning_content"] = reasoning
-            calls = message.tool_calls
+            calls = [c for c in message.tool_calls if c.kind == "function"]
             if calls:
                 body["tool_calls"] = [
                     {
                         "index": c.index,
-                        "id": c.id,
+                        "id": c.id or "",
                         "type": "function",
-                        "function": {"name": c.name, "arguments": c.arguments},
+                        "function": {"name": c.name or "", "arguments": c.arguments},
                     }
                     for c in calls
                 ]
-            raw = message.finish_reason_raw
-            finish = raw if raw in _OPENAI_FINISH else message.finish_reason
-            if finish in ("other", "error") and raw:
-                finish = raw
+            finish = message.finish_reason
             choices.append(
                 {
                     "index": message.choice,
                     "message": body,
-                    "finish_reason": finish,
+                    "finish_reason": openai_finish_reason(
+                        finish or "other", message.finish_reason_raw
+                    ),
                     "logprobs": None,
                 }
             )
         result: dict[str, Any] = {
-            "id": self.id,
+            "id": self.id or "",
             "object": "chat.completion",
             "created": self.created or 0,
-            "model": self.model,
+            "model": self.model or "",
             "choices": choices,
         }
         if self.usage is not None:
-            result["usage"] = _usage_dict(self.usage)
+            result["usage"] = usage_dict(self.usage)
+        if self.errors:
+            error = self.errors[0]
+            result["error"] = {"message": error.message, "type": error.type, "code": error.code}
         return result

@@ -137,6 +137,26 @@ class ServerToolResult:
     raw: Any = field(default=None, repr=False, compare=False)
 
 
+def _count_repr(value: float | None) -> str:
+    if not isinstance(value, int):
+        return repr(value)
+    try:
+        return repr(value)
+    except ValueError:  # past sys.get_int_max_str_digits()
+        return f"<int of {value.bit_length()} bits>"
+
+
+_USAGE_FIELDS = (
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "cached_tokens",
+    "reasoning_tokens",
+    "cache_write_tokens",
+    "cost",
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Usage:
     """A token-usage snapshot in OpenAI's inclusive meaning: ``prompt_tokens`` counts every
@@ -153,6 +173,12 @@ class Usage:
     cache_write_tokens: int | None = None
     cost: float | None = None
     raw: Any = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        # Counts come from the stream: one past the interpreter's int-to-str digit limit
+        # (4300 digits by default) would make the generated repr raise ValueError.
+        shown = ", ".join(f"{name}={_count_repr(getattr(self, name))}" for name in _USAGE_FIELDS)
+        return f"Usage({shown})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -44,7 +44,8 @@ from .errors import LimitExceeded, MalformedPayload, ParseError, UsageError
 from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
-from .framing.sse import DEFAULT_MAX_EVENT_SIZE
+from .framing.records import SSERetry
+from .framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 
 __all__ = ["StreamParser"]
 
@@ -110,6 +111,7 @@ class StreamParser(Decoder[Event]):
         "_options",
         "_pending",
         "_pos",
+        "_retry",
         "_shift",
         "_slow",
         "_strict",
@@ -139,6 +141,7 @@ class StreamParser(Decoder[Event]):
         self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         self._fused = False
         self._pending: AutoDetector | BodySniffer | None = None
+        self._retry: int | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
             # options are checked now, and each framing takes the ones it knows.
@@ -183,6 +186,21 @@ class StreamParser(Decoder[Event]):
             self._shift = 0  # stream offset minus decoder offset, for the current segment
 
     # -- the start of the stream: detection and JSON error bodies (see sseparse.detect) ----
+
+    @property
+    def last_event_id(self) -> str:
+        """SSE streams: the last event ID as of the last complete event (the ``last_event_id``
+        option until an ``id`` field arrives): send it as ``Last-Event-ID`` to resume. ``""``
+        for other framings and before the framing is known."""
+        framing = getattr(self, "_framing", None)
+        return framing.last_event_id if isinstance(framing, SSEDecoder) else ""
+
+    @property
+    def retry(self) -> int | None:
+        """SSE streams: the reconnection delay the server asked for with its last valid
+        ``retry`` field, in milliseconds; ``None`` until one arrives (and for other
+        framings)."""
+        return self._retry
 
     def _resolve(self, decided: tuple[str, str] | str) -> None:
         """Act on what the pending detector decided: build the parser for it."""
@@ -254,6 +272,8 @@ class StreamParser(Decoder[Event]):
             # The try is entered once per bad record, not per record (PERF203 does not see it).
             try:
                 for record in remaining:
+                    if type(record) is SSERetry:
+                        self._retry = record.milliseconds
                     on_record(record, out)
             except MalformedPayload as exc:  # noqa: PERF203
                 self._bad_record(exc, out)

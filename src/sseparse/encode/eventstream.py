@@ -1,16 +1,11 @@
-"""Writers: typed records back to bytes.
+"""AWS event-stream writer.
 
-AWS event-stream
-    ``encode_event_stream_message(message)`` writes one ``EventStreamMessage`` exactly as
-    ``EventStreamDecoder`` read it (each header keeps its wire type, so a decoded frame is
-    reproduced byte for byte); ``event_stream_message(headers, payload)`` builds a message
-    from plain values (types inferred, see ``event_stream_header``), and
-    ``encode_event_stream(headers, payload)`` does both.
-
-(The SSE writers and the OpenAI-chunk transcoder belong here too, in their own sections.)
-
-Every writer raises ``UsageError`` for a value the format cannot carry; it never writes bytes
-the matching decoder would reject.
+``encode_event_stream_message(message)`` writes one ``EventStreamMessage`` exactly as
+``EventStreamDecoder`` read it (each header keeps its wire type, so a decoded frame is
+reproduced byte for byte); ``event_stream_message(headers, payload)`` builds a message from
+plain values (types inferred, see ``event_stream_header``), and ``encode_event_stream(headers,
+payload)`` does both. Every call raises ``UsageError`` for a value the format cannot carry; it
+never writes bytes ``EventStreamDecoder`` would reject.
 """
 
 from __future__ import annotations
@@ -21,8 +16,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
-from .errors import UsageError
-from .framing.eventstream import (
+from ..errors import UsageError
+from ..framing.eventstream import (
     DEFAULT_MAX_HEADERS_SIZE,
     DEFAULT_MAX_PAYLOAD_SIZE,
     EventStreamMessage,
