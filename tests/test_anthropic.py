@@ -21,6 +21,7 @@ from sseparse.events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -211,8 +212,12 @@ def test_provider_executed_tools_are_server_kind(btype: str) -> None:
     assert ends[0] == ToolCallEnd(
         index=0, id="srv", name="web_search", arguments='{"query": "x"}', kind="server"
     )
+    results = [e for e in events if isinstance(e, ServerToolResult)]
+    assert results == [
+        ServerToolResult(tool_call_id="srv", kind="web_search_tool_result", content=[])
+    ]
     result = [e for e in events if isinstance(e, Other) and e.raw["index"] == 1]
-    assert [e.raw["type"] for e in result] == ["content_block_start", "content_block_stop"]
+    assert [e.raw["type"] for e in result] == ["content_block_stop"]
 
 
 def test_thinking_signature_and_redacted_thinking() -> None:
@@ -423,7 +428,7 @@ def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
         "{}",
         '{"type": 3}',
         '{"type": "message_start"}',
-        '{"type": "message_start", "message": {"id": 5}}',
+        '{"type": "message_start", "message": {"usage": {"input_tokens": "5"}}}',
         '{"type": "content_block_start", "index": 0}',
         '{"type": "content_block_start", "index": [0], "content_block": {"type": "tool_use"}}',
         '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta"}}',
@@ -433,7 +438,7 @@ def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
         '{"type": "message_delta", "delta": {}, "usage": {"output_tokens": "9"}}',
         '{"type": "message_delta", "delta": {}, "usage": [1]}',
         '{"type": "content_block_stop", "index": {}}',
-        '{"type": "content_block_start", "index": 0, "content_block": {"type": "text", "citations": {"a": 1}}}',
+        '{"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "name": 1}}',
     ],
 )
 def test_ill_shaped_payloads_raise_malformed_payload_at_the_record(payload: str) -> None:

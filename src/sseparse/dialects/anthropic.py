@@ -20,6 +20,9 @@ name). The mapping:
                            ``ToolCallDelta``; ``thinking_delta`` → ``ReasoningDelta``;
                            ``signature_delta`` → ``ReasoningSignature``; ``citations_delta``
                            → ``Citation``
+content block ``*_tool_result``  ``ServerToolResult(tool_call_id=tool_use_id, kind=<type>,
+                           content)``: a server tool's result (web search, code execution,
+                           web fetch, tool search, MCP), never the client's to run
 ``content_block_stop``     ends a tool call: ``ToolCallEnd`` with the whole arguments string
 ``message_delta``          ``Finish`` (when ``stop_reason`` is set), then ``Usage``
 ``message_stop``           ``Done(clean=True)``, at once
@@ -29,8 +32,7 @@ anything else              ``Other(kind=<type>)``
 =========================  ==========================================================
 
 Every record produces at least one event: a record that maps to nothing above (a text block's
-``content_block_start`` with empty text, a ``content_block_stop`` of a text block, a server
-tool's ``*_tool_result`` block, an empty delta, an ``input_json_delta`` for a block that is not
+``content_block_start`` with empty text, a ``content_block_stop`` of a text block, an empty delta, an ``input_json_delta`` for a block that is not
 an open tool call, an unknown ``type``) yields
 ``Other(kind=<its type field>)`` so its payload (``raw``) is never lost. ``data: [DONE]``, which
 some gateways append, yields nothing; an SSE comment (a proxy's keep-alive) yields ``KeepAlive``.
@@ -75,8 +77,13 @@ terminating blank line never dispatches that event (WHATWG: an unfinished event 
 so if that event was ``message_stop`` the stream ends in ``Done(clean=False)``, after the
 ``Finish`` from ``message_delta``: the end marker was not received, and we do not guess it.
 
-Errors. A payload that is not JSON, not an object, lacks a string ``type``, or has fields of the
-wrong type raises ``MalformedPayload`` at the record's offset.
+Errors (DESIGN §1, the field rule of ``_fields``). Describing fields degrade: an ``id`` or
+``model`` of another JSON type becomes its decimal text or ``None``, a signature that is not a
+string and ``citations`` that are not a list are left in ``raw``, unknown keys are ignored. A
+payload that is not JSON, not an object, lacks a string ``type``, or has an answer field (text,
+a tool name or arguments, ``stop_reason``, a token count) of the wrong type raises
+``MalformedPayload`` at the record's offset; ``StreamParser`` keeps the events the record
+already gave and reports it as ``Malformed`` (or raises it with ``strict=True``).
 """
 
 from __future__ import annotations
@@ -94,6 +101,7 @@ from ..events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -101,6 +109,7 @@ from ..events import (
     ToolCallStart,
     Usage,
 )
+from ._fields import answer_str, count, describe_str, opt_answer_str
 from ._typed_sse import TypedJSONDialect
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
@@ -124,26 +133,19 @@ _USAGE_KEYS = (
 )
 
 
-def _int_or_none(value: Any, key: str) -> int | None:
-    if value is None:
-        return None
-    if type(value) is not int:
-        raise TypeError(f"usage field {key!r} is not an integer")
-    return value
-
-
 def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     """Build a normalized ``Usage`` from merged Anthropic usage *counts* (see module doc).
 
-    Raises ``TypeError`` when a count is not an integer (the caller reports it as malformed).
+    Raises ``TypeError`` when a count is not a count (``_fields.count``; the caller reports
+    it as malformed).
     """
-    inp = _int_or_none(counts.get("input_tokens"), "input_tokens")
-    read = _int_or_none(counts.get("cache_read_input_tokens"), "cache_read_input_tokens")
-    write = _int_or_none(counts.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
-    out = _int_or_none(counts.get("output_tokens"), "output_tokens")
+    inp = count(counts.get("input_tokens"), "input_tokens")
+    read = count(counts.get("cache_read_input_tokens"), "cache_read_input_tokens")
+    write = count(counts.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
+    out = count(counts.get("output_tokens"), "output_tokens")
     details = counts.get("output_tokens_details")
     thinking = (
-        _int_or_none(details.get("thinking_tokens"), "thinking_tokens")
+        count(details.get("thinking_tokens"), "thinking_tokens")
         if isinstance(details, dict)
         else None
     )
@@ -174,13 +176,6 @@ class _Call:
         self.kind = kind
         self.initial = initial
         self.parts: list[str] = []
-
-
-def _opt_str(block: dict[str, Any], key: str) -> str | None:
-    value = block.get(key)
-    if value is not None and type(value) is not str:
-        raise TypeError(f"{key!r} is not a string")
-    return value
 
 
 class AnthropicDialect(TypedJSONDialect):
@@ -225,8 +220,8 @@ class AnthropicDialect(TypedJSONDialect):
         message = value["message"]
         out.append(
             StreamStart(
-                id=_opt_str(message, "id"),
-                model=_opt_str(message, "model"),
+                id=describe_str(message.get("id")),
+                model=describe_str(message.get("model")),
                 provider="anthropic",
                 raw=value,
             )
@@ -243,26 +238,24 @@ class AnthropicDialect(TypedJSONDialect):
         if btype == "text":
             text = block.get("text")
             if text:
-                out.append(TextDelta(text=_str(text), raw=value))
+                out.append(TextDelta(text=answer_str(text, "text"), raw=value))
             citations = block.get("citations")
-            if citations:
-                if type(citations) is not list:
-                    raise TypeError("text block 'citations' is not a list")
+            if type(citations) is list:  # describing: another type stays in raw
                 out.extend(Citation(value=c, raw=value) for c in citations)
         elif btype == "thinking":
             text = block.get("thinking")
             if text:
-                out.append(ReasoningDelta(text=_str(text), raw=value))
-            signature = block.get("signature")
-            if signature:
-                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+                out.append(ReasoningDelta(text=answer_str(text, "thinking"), raw=value))
+            _signature(block.get("signature"), value, out)
         elif btype == "redacted_thinking":
-            out.append(ReasoningSignature(signature=_str(block["data"]), redacted=True, raw=value))
+            data = answer_str(block["data"], "redacted_thinking data")
+            out.append(ReasoningSignature(signature=data, redacted=True, raw=value))
         elif type(btype) is str and btype.endswith("tool_use"):
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
             kind = "function" if btype == "tool_use" else "server"
-            call_id, name = _opt_str(block, "id"), _opt_str(block, "name")
+            call_id = describe_str(block.get("id"))
+            name = opt_answer_str(block.get("name"), "tool name")
             old = self._calls.pop(index, None)
             if old is not None:  # a block index reused while open: end the old call first
                 self._end(old, out, None)
@@ -271,6 +264,15 @@ class AnthropicDialect(TypedJSONDialect):
             self._calls[index] = call
             out.append(
                 ToolCallStart(index=call.ordinal, id=call.id, name=call.name, kind=kind, raw=value)
+            )
+        elif type(btype) is str and btype.endswith("_tool_result"):
+            out.append(
+                ServerToolResult(
+                    tool_call_id=describe_str(block.get("tool_use_id")),
+                    kind=btype,
+                    content=block.get("content"),
+                    raw=value,
+                )
             )
         elif type(btype) is not str:
             raise TypeError("content_block 'type' is not a string")
@@ -281,9 +283,9 @@ class AnthropicDialect(TypedJSONDialect):
         if dtype == "text_delta":
             text = delta["text"]
             if text:
-                out.append(TextDelta(text=_str(text), raw=value))
+                out.append(TextDelta(text=answer_str(text, "text"), raw=value))
         elif dtype == "input_json_delta":
-            fragment = _str(delta["partial_json"])
+            fragment = answer_str(delta["partial_json"], "partial_json")
             index = value["index"]
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
@@ -294,11 +296,9 @@ class AnthropicDialect(TypedJSONDialect):
         elif dtype == "thinking_delta":
             text = delta["thinking"]
             if text:
-                out.append(ReasoningDelta(text=_str(text), raw=value))
+                out.append(ReasoningDelta(text=answer_str(text, "thinking"), raw=value))
         elif dtype == "signature_delta":
-            signature = delta["signature"]
-            if signature:
-                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+            _signature(delta.get("signature"), value, out)
         elif dtype == "citations_delta":
             out.append(Citation(value=delta["citation"], raw=value))
         elif type(dtype) is not str:
@@ -318,7 +318,11 @@ class AnthropicDialect(TypedJSONDialect):
         if reason is not None:
             self._close_calls(out, value)
             out.append(
-                Finish(reason=STOP_REASONS.get(_str(reason), "other"), raw_reason=reason, raw=value)
+                Finish(
+                    reason=STOP_REASONS.get(answer_str(reason, "stop_reason"), "other"),
+                    raw_reason=reason,
+                    raw=value,
+                )
             )
         usage = value.get("usage")
         if usage is not None:
@@ -386,7 +390,8 @@ class AnthropicDialect(TypedJSONDialect):
             calls.clear()
 
 
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
+def _signature(signature: Any, raw: Any, out: list[Event]) -> None:
+    """A thinking signature: opaque and only describing, so one that is not a non-empty
+    string is left in *raw*."""
+    if type(signature) is str and signature:
+        out.append(ReasoningSignature(signature=signature, raw=raw))
