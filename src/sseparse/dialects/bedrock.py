@@ -18,24 +18,34 @@ Both APIs send ``application/vnd.amazon.eventstream`` messages (``EventStreamMes
 A ConverseStream that carried an exception or error, or that ended before ``messageStop``,
 ends with ``Done(clean=False)``.
 
-Errors: a payload that is not a JSON object, or whose fields have the wrong types (a
-``contentBlockDelta`` without ``delta``, a non-string ``text``, a ``messageStop`` without a
-``stopReason`` string, …), raises ``MalformedPayload`` at the message's offset.
+Errors. Fields are read by the rule of ``_fields`` (DESIGN §1): describing fields (the
+``"p"`` padding, ``role``, ``metrics``, ``trace`` — a guardrail's verdicts included —, a
+``toolUseId`` of another JSON type, which becomes its decimal text or ``None``) never stop a
+message; a payload that is not a JSON object, or whose answer fields have the wrong types (a
+``contentBlockDelta`` without ``delta``, a non-string ``text`` or tool name, a ``messageStop``
+without a ``stopReason`` string, a token count that is not a count), raises
+``MalformedPayload`` at the message's offset, which ``StreamParser`` reports in-band as
+``Malformed`` after the events the message already gave (or raises with ``strict=True``).
 
 ConverseStream (``BedrockConverseDialect``, names ``bedrock`` and ``bedrock-converse``):
 
 =====================  ==============================================================
 ``messageStart``       ``StreamStart(provider="bedrock")``
 ``contentBlockStart``  ``toolUse`` → ``ToolCallStart`` (``kind="server"`` for
-                       ``type: server_tool_use``); other starts (``toolResult``,
+                       ``type: server_tool_use``, a tool Bedrock runs itself such as
+                       Nova's ``nova_code_interpreter``); other starts (``toolResult``,
                        ``image``) → ``Other(kind="contentBlockStart.<member>")``
 ``contentBlockDelta``  ``text`` → ``TextDelta``;
                        ``toolUse.input`` → ``ToolCallDelta``; ``reasoningContent``
                        ``text`` → ``ReasoningDelta``, ``signature`` →
                        ``ReasoningSignature``, ``redactedContent`` (base64) →
                        ``ReasoningSignature(redacted=True)``; ``citation`` →
-                       ``Citation``; others → ``Other(kind="contentBlockDelta.<member>")``
-``contentBlockStop``   ``ToolCallEnd`` when the block is a tool call
+                       ``Citation``; others (``toolResult`` items included) →
+                       ``Other(kind="contentBlockDelta.<member>")``
+``contentBlockStop``   ``ToolCallEnd`` when the block is a tool call; when it is a
+                       server tool's ``toolResult`` block, ``ServerToolResult(tool_call_id=
+                       toolUseId, kind=<its type>, content={"status", "content": [the
+                       delta items]})`` (Bedrock's own ``ToolResultBlock`` shape)
 ``messageStop``        ``Finish``: ``end_turn``/``stop_sequence`` → ``stop``,
                        ``max_tokens``/``model_context_window_exceeded`` → ``length``,
                        ``tool_use`` → ``tool_calls``, ``guardrail_intervened``/
@@ -82,6 +92,7 @@ from ..events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -91,6 +102,7 @@ from ..events import (
 )
 from ..framing.eventstream import EventStreamMessage
 from ._base import Dialect, load_json, malformed
+from ._fields import answer_str, count, describe_str, opt_answer_str
 
 __all__ = ["BedrockConverseDialect"]
 
@@ -103,10 +115,6 @@ _FINISH: dict[str, FinishReason] = {
     "guardrail_intervened": "content_filter",
     "content_filtered": "content_filter",
 }
-
-
-def _as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
@@ -210,6 +218,16 @@ class _ToolBlock:
     parts: list[str]
 
 
+@dataclasses.dataclass(slots=True)
+class _ResultBlock:
+    """A server tool's ``toolResult`` block: reported whole at its ``contentBlockStop``."""
+
+    id: str | None
+    kind: str
+    status: Any
+    items: list[Any]
+
+
 class BedrockConverseDialect(_Bedrock):
     """Bedrock ``ConverseStream`` (see the module docstring for the mapping)."""
 
@@ -218,6 +236,7 @@ class BedrockConverseDialect(_Bedrock):
     def __init__(self) -> None:
         super().__init__()
         self._tools: dict[Any, _ToolBlock] = {}  # open tool blocks by contentBlockIndex
+        self._results: dict[Any, _ResultBlock] = {}  # open toolResult blocks, likewise
         self._count = 0  # tool calls seen so far (the next ordinal)
 
     def _on_event(
@@ -231,20 +250,18 @@ class BedrockConverseDialect(_Bedrock):
         elif event_type == "contentBlockStart":
             self._start(payload, out)
         elif event_type == "contentBlockStop":
-            block = self._tools.pop(payload.get("contentBlockIndex"), None)
+            index = payload.get("contentBlockIndex")
+            block = self._tools.pop(index, None)
+            result = self._results.pop(index, None)
             if block is not None:
                 out.append(self._end(block, payload))
+            elif result is not None:
+                out.append(_result(result, payload))
             else:
                 out.append(Other(kind="contentBlockStop", raw=payload))
         elif event_type == "messageStop":
             self._close_open(out)
-            raw_reason = payload.get("stopReason")
-            if not isinstance(raw_reason, str):
-                raise malformed(
-                    "messageStop without a stopReason string",
-                    offset=record.offset,
-                    payload=record.payload,
-                )
+            raw_reason = answer_str(payload.get("stopReason"), "messageStop stopReason")
             self._ended = True
             out.append(
                 Finish(reason=_FINISH.get(raw_reason, "other"), raw_reason=raw_reason, raw=payload)
@@ -263,7 +280,8 @@ class BedrockConverseDialect(_Bedrock):
         tool = start.get("toolUse")
         if isinstance(tool, dict):
             kind = "server" if tool.get("type") == "server_tool_use" else "function"
-            block = _ToolBlock(self._count, tool.get("toolUseId"), tool.get("name"), kind, [])
+            name = opt_answer_str(tool.get("name"), "toolUse name")
+            block = _ToolBlock(self._count, describe_str(tool.get("toolUseId")), name, kind, [])
             self._count += 1
             self._tools[payload.get("contentBlockIndex")] = block
             out.append(
@@ -272,6 +290,15 @@ class BedrockConverseDialect(_Bedrock):
                 )
             )
         else:
+            result = start.get("toolResult")
+            if isinstance(result, dict):
+                word = result.get("type")
+                self._results[payload.get("contentBlockIndex")] = _ResultBlock(
+                    describe_str(result.get("toolUseId")),
+                    word if type(word) is str else "toolResult",
+                    result.get("status"),
+                    [],
+                )
             member = next(iter(start), "unknown")
             out.append(Other(kind=f"contentBlockStart.{member}", raw=payload))
 
@@ -329,6 +356,10 @@ class BedrockConverseDialect(_Bedrock):
         if citation is not None:
             out.append(Citation(value=citation, raw=payload))
             return
+        items = delta.get("toolResult")
+        result = self._results.get(payload.get("contentBlockIndex"))
+        if result is not None and items is not None:
+            result.items.extend(items if type(items) is list else [items])
         member = next((k for k in delta if k != "p"), "unknown")
         out.append(Other(kind=f"contentBlockDelta.{member}", raw=payload))
 
@@ -346,16 +377,27 @@ class BedrockConverseDialect(_Bedrock):
     def _close_open(self, out: list[Event]) -> None:
         out.extend(self._end(block, None) for block in self._tools.values())
         self._tools.clear()
+        out.extend(_result(result, None) for result in self._results.values())
+        self._results.clear()
+
+
+def _result(block: _ResultBlock, raw: Any) -> ServerToolResult:
+    return ServerToolResult(
+        tool_call_id=block.id,
+        kind=block.kind,
+        content={"status": block.status, "content": block.items},
+        raw=raw,
+    )
 
 
 def _converse_usage(usage: dict[str, Any], raw: dict[str, Any]) -> Usage:
     """``Usage`` from a ConverseStream ``metadata.usage`` object (see the module docstring)."""
-    fresh = _as_int(usage.get("inputTokens"))
-    read = _as_int(usage.get("cacheReadInputTokens"))
-    write = _as_int(usage.get("cacheWriteInputTokens"))
-    completion = _as_int(usage.get("outputTokens"))
+    fresh = count(usage.get("inputTokens"), "inputTokens")
+    read = count(usage.get("cacheReadInputTokens"), "cacheReadInputTokens")
+    write = count(usage.get("cacheWriteInputTokens"), "cacheWriteInputTokens")
+    completion = count(usage.get("outputTokens"), "outputTokens")
     prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
-    total = _as_int(usage.get("totalTokens"))
+    total = count(usage.get("totalTokens"), "totalTokens")
     if prompt is not None and completion is not None:
         total = prompt + completion
     return Usage(
@@ -372,11 +414,13 @@ _METRICS = "amazon-bedrock-invocationMetrics"
 
 
 def _metrics_usage(metrics: dict[str, Any], raw: Any) -> Usage:
-    """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw)."""
-    fresh = _as_int(metrics.get("inputTokenCount"))
-    read = _as_int(metrics.get("cacheReadInputTokenCount"))
-    write = _as_int(metrics.get("cacheWriteInputTokenCount"))
-    completion = _as_int(metrics.get("outputTokenCount"))
+    """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw).
+
+    Raises ``TypeError`` for a count that is not a count (``_fields.count``)."""
+    fresh = count(metrics.get("inputTokenCount"), "inputTokenCount")
+    read = count(metrics.get("cacheReadInputTokenCount"), "cacheReadInputTokenCount")
+    write = count(metrics.get("cacheWriteInputTokenCount"), "cacheWriteInputTokenCount")
+    completion = count(metrics.get("outputTokenCount"), "outputTokenCount")
     prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
     total = prompt + completion if prompt is not None and completion is not None else None
     return Usage(
