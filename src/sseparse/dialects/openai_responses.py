@@ -118,6 +118,7 @@ from ..events import (
     ToolCallStart,
     Usage,
 )
+from ._fields import answer_str, count, describe_float, describe_int, describe_str, opt_answer_str
 from ._typed_sse import TypedJSONDialect
 
 __all__ = ["INCOMPLETE_REASONS", "OpenAIResponsesDialect", "usage_from"]
@@ -142,46 +143,27 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _opt_str(value: Any) -> str | None:
-    if value is not None and type(value) is not str:
-        raise TypeError(f"expected a string or null, got {type(value).__name__}")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    if value is not None and type(value) is not int:
-        raise TypeError(f"expected an integer or null, got {type(value).__name__}")
-    return value
-
-
 def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
     """Build ``Usage`` from a Responses ``usage`` object (see module doc).
 
     Raises ``TypeError``/``AttributeError`` for counts of the wrong type (reported by the
-    caller as ``MalformedPayload``).
+    caller as ``Malformed``); a cost of another type is ``None``.
     """
-    prompt = _opt_int(usage.get("input_tokens"))
-    completion = _opt_int(usage.get("output_tokens"))
-    total = _opt_int(usage.get("total_tokens"))
+    prompt = count(usage.get("input_tokens"))
+    completion = count(usage.get("output_tokens"))
+    total = count(usage.get("total_tokens"))
     if total is None and prompt is not None and completion is not None:
         total = prompt + completion
     in_details = usage.get("input_tokens_details") or {}
     out_details = usage.get("output_tokens_details") or {}
-    cost = usage.get("cost")
     return Usage(
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=total,
-        cached_tokens=_opt_int(in_details.get("cached_tokens")),
-        reasoning_tokens=_opt_int(out_details.get("reasoning_tokens")),
-        cache_write_tokens=_opt_int(in_details.get("cache_write_tokens")),
-        cost=float(cost) if isinstance(cost, (int, float)) and type(cost) is not bool else None,
+        cached_tokens=count(in_details.get("cached_tokens")),
+        reasoning_tokens=count(out_details.get("reasoning_tokens")),
+        cache_write_tokens=count(in_details.get("cache_write_tokens")),
+        cost=describe_float(usage.get("cost")),
         raw=raw,
     )
 
@@ -250,17 +232,17 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     # -- content ---------------------------------------------------------------------------
 
     def _text(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(TextDelta(text=text, raw=value))
 
     def _refusal(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(RefusalDelta(text=text, raw=value))
 
     def _reasoning(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(ReasoningDelta(text=text, raw=value))
 
@@ -271,9 +253,9 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         response = value["response"]
         out.append(
             StreamStart(
-                id=_opt_str(response.get("id")),
-                model=_opt_str(response.get("model")),
-                created=_opt_int(response.get("created_at")),
+                id=describe_str(response.get("id")),
+                model=describe_str(response.get("model")),
+                created=describe_int(response.get("created_at")),
                 provider="openai",
                 raw=value,
             )
@@ -307,22 +289,24 @@ class OpenAIResponsesDialect(TypedJSONDialect):
 
     def _item_added(self, value: dict[str, Any], out: list[Event]) -> None:
         item = value["item"]
-        itype = _str(item["type"])
+        itype = answer_str(item["type"], "item type")
         if itype in _FUNCTION_ITEMS:
             kind = "function"
-            call_id = _opt_str(item.get("call_id"))
-            name = _opt_str(item.get("name"))
+            call_id = opt_answer_str(item.get("call_id"), "call_id")
+            name = opt_answer_str(item.get("name"), "name")
         elif itype.endswith("_call"):
             client = itype in _CLIENT_BUILTINS or item.get("execution") == "client"
             kind = "function" if client else "server"
-            call_id = _opt_str(item.get("call_id")) or _opt_str(item.get("id"))
+            call_id = opt_answer_str(item.get("call_id"), "call_id") or opt_answer_str(
+                item.get("id"), "item id"
+            )
             name = item.get("name")
             name = name if type(name) is str else itype[:-5]
         else:
             return
         # Validate everything before any state changes.
-        index = _opt_int(value.get("output_index"))
-        item_id = _opt_str(item.get("id"))
+        index = count(value.get("output_index"), "output_index")
+        item_id = opt_answer_str(item.get("id"), "item id")
         initial = item.get(_FUNCTION_ITEMS.get(itype, "arguments"))
         old = self._by_index.pop(index, None) if index is not None else None
         if old is not None:  # an output index reused while open: end the old call first
@@ -342,7 +326,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         out.append(ToolCallStart(index=call.ordinal, id=call_id, name=name, kind=kind, raw=value))
 
     def _arguments(self, value: dict[str, Any], out: list[Event]) -> None:
-        fragment = _str(value["delta"])
+        fragment = answer_str(value["delta"], "delta")
         call = self._find(value)
         if call is not None and fragment:
             call.parts.append(fragment)
@@ -359,7 +343,13 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         elif item["type"] == "reasoning":
             encrypted = item.get("encrypted_content")
             if encrypted:
-                out.append(ReasoningSignature(signature=_str(encrypted), redacted=True, raw=value))
+                out.append(
+                    ReasoningSignature(
+                        signature=answer_str(encrypted, "encrypted_content"),
+                        redacted=True,
+                        raw=value,
+                    )
+                )
 
     def _forget(self, call: _Call) -> None:
         del self._open[call.ordinal]
@@ -404,7 +394,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
             reason, raw_reason = ("tool_calls" if self._functions else "stop"), "completed"
         elif kind == "response.incomplete":
             details = response.get("incomplete_details") or {}
-            raw_reason = _opt_str(details.get("reason")) or "incomplete"
+            raw_reason = opt_answer_str(details.get("reason"), "reason") or "incomplete"
             reason = INCOMPLETE_REASONS.get(raw_reason, "other")
         else:
             error = response.get("error")
@@ -414,7 +404,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
                 out.append(
                     ProviderError(
                         message=message if type(message) is str else _compact(error),
-                        type=_opt_str(error.get("type")),
+                        type=describe_str(error.get("type")),
                         code=None if code is None else str(code),
                         raw=value,
                     )
@@ -434,7 +424,7 @@ def _final_arguments(item: Any) -> str | None:
         raise TypeError("'item' is not an object")
     field = _FUNCTION_ITEMS.get(item.get("type"))  # type: ignore[arg-type]
     if field is not None:
-        return _opt_str(item.get(field))
+        return opt_answer_str(item.get(field), field)
     arguments = item.get("arguments")
     if type(arguments) is str:
         return arguments
