@@ -84,7 +84,9 @@ v1 calls have no id: ``call_<index>`` is synthesized.
 Both: every record produces at least one event (``Other`` when nothing else), every event's
 ``raw`` is the parsed object, exactly one ``Done`` per stream (``Done(clean=False)`` at end of
 input without the end marker), and a payload that is not a JSON object of the expected shape
-raises ``MalformedPayload`` at the record's offset, with no event from that record.
+raises ``MalformedPayload`` at the record's offset, after the events that record already
+yielded (``StreamParser`` reports it in-band). Describing fields of another type (ids,
+``error_type``) degrade to ``None`` or their decimal text.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ from ..events import (
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
+from ._fields import answer_str, count, describe_str, opt_answer_str
 
 __all__ = ["FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
 
@@ -132,16 +135,6 @@ _SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 # -- shared helpers ------------------------------------------------------------------------------
 
 
-def _str(value: Any, what: str) -> str:
-    if type(value) is not str:
-        raise TypeError(f"{what} is {type(value).__name__}, not a string")
-    return value
-
-
-def _opt_str(value: Any, what: str) -> str | None:
-    return None if value is None else _str(value, what)
-
-
 def _dict(value: Any, what: str) -> dict[str, Any]:
     if type(value) is not dict:
         raise TypeError(f"{what} is {type(value).__name__}, not an object")
@@ -154,14 +147,8 @@ def _opt_dict(value: Any, what: str) -> dict[str, Any]:
 
 
 def _count(counts: Any, key: str) -> int | None:
-    if not isinstance(counts, dict):
-        return None
-    value = counts.get(key)
-    if value is None:
-        return None
-    if type(value) is not int or value < 0:
-        raise TypeError(f"{key} is {value!r}, not a token count")
-    return value
+    """The count under *key* of an object of counts (``None`` when there is no object)."""
+    return count(counts.get(key), key) if type(counts) is dict else None
 
 
 def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
@@ -245,7 +232,7 @@ class _Calls:
 
 
 def _finish(raw_reason: Any, tool_calls_seen: bool, raw: Any) -> Finish:
-    word = _str(raw_reason, "finish_reason")
+    word = answer_str(raw_reason, "finish_reason")
     reason = FINISH_REASONS.get(word, "other")
     if reason == "stop" and word == "COMPLETE" and tool_calls_seen:
         reason = "tool_calls"
@@ -254,7 +241,7 @@ def _finish(raw_reason: Any, tool_calls_seen: bool, raw: Any) -> Finish:
 
 def _error_event(error: Any, etype: Any, raw: Any) -> ProviderError:
     message = error if type(error) is str else json.dumps(error, ensure_ascii=False)
-    return ProviderError(message=message, type=_opt_str(etype, "error_type"), raw=raw)
+    return ProviderError(message=message, type=describe_str(etype), raw=raw)
 
 
 # -- v2 ------------------------------------------------------------------------------------------
@@ -315,7 +302,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             try:
                 handler(value, out)
             except _SHAPE_ERRORS as exc:
-                del out[n:]
+                # The events already appended stay (StreamParser's bad-record policy).
                 raise malformed(
                     f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
                     offset=record.offset,
@@ -334,21 +321,21 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     # -- handlers ----------------------------------------------------------------------------
 
     def _message_start(self, value: dict[str, Any], out: list[Event]) -> None:
-        out.append(StreamStart(id=_opt_str(value.get("id"), "id"), provider="cohere", raw=value))
+        out.append(StreamStart(id=describe_str(value.get("id")), provider="cohere", raw=value))
 
     def _content(self, value: dict[str, Any], out: list[Event]) -> None:
         content = _dict(value["delta"]["message"]["content"], "content")
         thinking = content.get("thinking")
         if thinking:
-            out.append(ReasoningDelta(text=_str(thinking, "content.thinking"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(thinking, "content.thinking"), raw=value))
         text = content.get("text")
         if text:
-            out.append(TextDelta(text=_str(text, "content.text"), raw=value))
+            out.append(TextDelta(text=answer_str(text, "content.text"), raw=value))
 
     def _tool_plan(self, value: dict[str, Any], out: list[Event]) -> None:
         plan = value["delta"]["message"]["tool_plan"]
         if plan:
-            out.append(ReasoningDelta(text=_str(plan, "tool_plan"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(plan, "tool_plan"), raw=value))
 
     def _tool_call_start(self, value: dict[str, Any], out: list[Event]) -> None:
         index = value["index"]
@@ -356,19 +343,19 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         function = _opt_dict(call_obj.get("function"), "function")
         call = self._calls.start(
             index,
-            _opt_str(call_obj.get("id"), "tool call id"),
-            _opt_str(function.get("name"), "function.name"),
+            describe_str(call_obj.get("id")),
+            opt_answer_str(function.get("name"), "function.name"),
             value,
             out,
         )
         arguments = function.get("arguments")
         if arguments:
-            self._calls.delta(call, _str(arguments, "function.arguments"), value, out)
+            self._calls.delta(call, answer_str(arguments, "function.arguments"), value, out)
 
     def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
         call = self._calls.open.get(value["index"])
         arguments = value["delta"]["message"]["tool_calls"]["function"]["arguments"]
-        fragment = _str(arguments, "function.arguments")
+        fragment = answer_str(arguments, "function.arguments")
         if call is None:  # a delta without its start: open the call here, never drop it
             call = self._calls.start(value["index"], None, None, value, out)
         self._calls.delta(call, fragment, value, out)
@@ -452,7 +439,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             try:
                 handler(value, out)
             except _SHAPE_ERRORS as exc:
-                del out[n:]
+                # The events already appended stay (StreamParser's bad-record policy).
                 raise malformed(
                     f"{kind} record of unexpected shape ({type(exc).__name__}: {exc})",
                     offset=record.offset,
@@ -473,14 +460,14 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     def _stream_start(self, value: dict[str, Any], out: list[Event]) -> None:
         out.append(
             StreamStart(
-                id=_opt_str(value.get("generation_id"), "generation_id"),
+                id=describe_str(value.get("generation_id")),
                 provider="cohere",
                 raw=value,
             )
         )
 
     def _text(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["text"], "text")
+        text = answer_str(value["text"], "text")
         if text:
             out.append(TextDelta(text=text, raw=value))
 
@@ -488,7 +475,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         text = value.get("text")
         if text:
             self._plan_streamed = True
-            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(text, "text"), raw=value))
         delta = value.get("tool_call_delta")
         if delta is None:
             return
@@ -496,7 +483,9 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         index = delta.get("index")
         if index is not None and type(index) is not int:
             raise TypeError(f"tool_call_delta.index is {index!r}, not an integer")
-        name = _opt_str(delta.get("name"), "tool_call_delta.name")
+        name = opt_answer_str(delta.get("name"), "tool_call_delta.name")
+        # Read before any state changes: a bad fragment must not leave a half-started call.
+        parameters = opt_answer_str(delta.get("parameters"), "tool_call_delta.parameters")
         calls = self._calls
         call = self._current
         if index is not None:
@@ -509,9 +498,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         elif name is not None and call.name is None:
             call.name = name
         self._current = call
-        parameters = delta.get("parameters")
         if parameters:
-            calls.delta(call, _str(parameters, "tool_call_delta.parameters"), value, out)
+            calls.delta(call, parameters, value, out)
 
     def _tool_calls_generation(self, value: dict[str, Any], out: list[Event]) -> None:
         listed = value.get("tool_calls")
@@ -525,7 +513,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             parameters = item.get("parameters")
             whole.append(
                 (
-                    _str(item["name"], "tool call name"),
+                    answer_str(item["name"], "tool call name"),
                     json.dumps(
                         {} if parameters is None else parameters,
                         ensure_ascii=False,
@@ -536,7 +524,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         text = value.get("text")
         if text and not self._plan_streamed:
             self._plan_streamed = True
-            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(text, "text"), raw=value))
         self._calls.end_all(value, out)
         self._current = None
         for name, arguments in whole:
