@@ -274,8 +274,7 @@ def test_v2_tool_calls_edge_cases() -> None:
         ToolCallDelta(index=0, arguments='{"x":'),
         ToolCallStart(index=1, id="b", name="g"),
         ToolCallDelta(index=0, arguments="1}"),
-        ToolCallDelta(index=1, arguments="{}"),
-        ToolCallEnd(index=1, id="b", name="g", arguments="{}"),
+        ToolCallEnd(index=1, id="b", name="g", arguments=""),  # no arguments: ""
         ToolCallStart(index=2),
         ToolCallDelta(index=2, arguments='{"late":true}'),
         ToolCallEnd(index=0, id="a", name="f", arguments='{"x":1}'),
@@ -448,8 +447,7 @@ def test_v1_streamed_calls_with_index_then_generation() -> None:
         ToolCallStart(index=1, id="call_1", name="g"),
         ToolCallDelta(index=0, arguments="1}"),
         ToolCallEnd(index=0, id="call_0", name="f", arguments='{"a":1}'),
-        ToolCallDelta(index=1, arguments="{}"),
-        ToolCallEnd(index=1, id="call_1", name="g", arguments="{}"),
+        ToolCallEnd(index=1, id="call_1", name="g", arguments=""),  # no arguments: ""
         ToolCallStart(index=2, id="call_2", name="h"),
         ToolCallDelta(index=2, arguments='{"z":"é"}'),
         ToolCallEnd(index=2, id="call_2", name="h", arguments='{"z":"é"}'),

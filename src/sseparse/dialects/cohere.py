@@ -98,7 +98,6 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     Other,
@@ -106,14 +105,14 @@ from ..events import (
     ReasoningDelta,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
-from ._fields import answer_str, count, describe_str, opt_answer_str
+from ._calls import Call, Calls
+from ._fields import answer_str, describe_str, opt_answer_str
+from ._finish import finish as _finish
+from ._usage import build_usage, sub
 
 __all__ = ["FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
 
@@ -146,97 +145,22 @@ def _opt_dict(value: Any, what: str) -> dict[str, Any]:
     return {} if value is None else _dict(value, what)
 
 
-def _count(counts: Any, key: str) -> int | None:
-    """The count under *key* of an object of counts (``None`` when there is no object)."""
-    return count(counts.get(key), key) if type(counts) is dict else None
-
-
 def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
     """Normalize a Cohere usage object (``tokens``, ``billed_units``, ``cached_tokens``) — see
     the module docstring; ``None`` when it holds no count. Raises ``TypeError`` for a count
     that is not a non-negative integer."""
     tokens = usage.get("tokens")
     billed = usage.get("billed_units")
-    prompt = _count(tokens, "input_tokens")
+    prompt = sub(tokens, "input_tokens")
     if prompt is None:
-        prompt = _count(billed, "input_tokens")
-    completion = _count(tokens, "output_tokens")
+        prompt = sub(billed, "input_tokens")
+    completion = sub(tokens, "output_tokens")
     if completion is None:
-        completion = _count(billed, "output_tokens")
-    cached = _count(usage, "cached_tokens")
+        completion = sub(billed, "output_tokens")
+    cached = usage.get("cached_tokens")
     if prompt is None and completion is None and cached is None:
         return None
-    total = prompt + completion if prompt is not None and completion is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=cached,
-        raw=raw,
-    )
-
-
-class _Call:
-    __slots__ = ("id", "name", "ordinal", "parts")
-
-    def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
-        self.ordinal = ordinal
-        self.id = id
-        self.name = name
-        self.parts: list[str] = []
-
-
-class _Calls:
-    """Open tool calls keyed by the provider's index, with ordinals in order of appearance."""
-
-    __slots__ = ("count", "open")
-
-    def __init__(self) -> None:
-        self.open: dict[Any, _Call] = {}
-        self.count = 0  # calls started so far
-
-    def start(
-        self, key: Any, id: str | None, name: str | None, raw: Any, out: list[Event]
-    ) -> _Call:
-        old = self.open.pop(key, None)
-        if old is not None:  # an index reused while open: end the old call first
-            self.end(old, raw, out)
-        call = _Call(self.count, id, name)
-        self.count += 1
-        self.open[key] = call
-        out.append(ToolCallStart(index=call.ordinal, id=id, name=name, raw=raw))
-        return call
-
-    def delta(self, call: _Call, fragment: str, raw: Any, out: list[Event]) -> None:
-        if fragment:
-            call.parts.append(fragment)
-            out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=raw))
-
-    def end(self, call: _Call, raw: Any, out: list[Event]) -> None:
-        if call.parts:
-            arguments = "".join(call.parts)
-        else:
-            arguments = "{}"
-            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
-        out.append(
-            ToolCallEnd(
-                index=call.ordinal, id=call.id, name=call.name, arguments=arguments, raw=raw
-            )
-        )
-
-    def end_all(self, raw: Any, out: list[Event]) -> None:
-        if self.open:
-            for call in sorted(self.open.values(), key=lambda c: c.ordinal):
-                self.end(call, raw, out)
-            self.open.clear()
-
-
-def _finish(raw_reason: Any, tool_calls_seen: bool, raw: Any) -> Finish:
-    word = answer_str(raw_reason, "finish_reason")
-    reason = FINISH_REASONS.get(word, "other")
-    if reason == "stop" and word == "COMPLETE" and tool_calls_seen:
-        reason = "tool_calls"
-    return Finish(reason=reason, raw_reason=word, raw=raw)
+    return build_usage(raw, prompt=prompt, completion=completion, cached=cached)
 
 
 def _error_event(error: Any, etype: Any, raw: Any) -> ProviderError:
@@ -261,7 +185,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     __slots__ = ("_calls", "_done", "_handlers")
 
     def __init__(self) -> None:
-        self._calls = _Calls()
+        self._calls = Calls()
         self._done = False
         self._handlers = {
             "message-start": self._message_start,
@@ -341,27 +265,22 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         index = value["index"]
         call_obj = _dict(value["delta"]["message"]["tool_calls"], "tool_calls")
         function = _opt_dict(call_obj.get("function"), "function")
-        call = self._calls.start(
-            index,
-            describe_str(call_obj.get("id")),
-            opt_answer_str(function.get("name"), "function.name"),
-            value,
-            out,
-        )
-        arguments = function.get("arguments")
+        name = opt_answer_str(function.get("name"), "function.name")
+        arguments = opt_answer_str(function.get("arguments"), "function.arguments")
+        call = self._calls.start(describe_str(call_obj.get("id")), name, value, out, key=index)
         if arguments:
-            self._calls.delta(call, answer_str(arguments, "function.arguments"), value, out)
+            self._calls.delta(call, arguments, value, out)
 
     def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
-        call = self._calls.open.get(value["index"])
+        call = self._calls.get(value["index"])
         arguments = value["delta"]["message"]["tool_calls"]["function"]["arguments"]
         fragment = answer_str(arguments, "function.arguments")
         if call is None:  # a delta without its start: open the call here, never drop it
-            call = self._calls.start(value["index"], None, None, value, out)
+            call = self._calls.start(None, None, value, out, key=value["index"])
         self._calls.delta(call, fragment, value, out)
 
     def _tool_call_end(self, value: dict[str, Any], out: list[Event]) -> None:
-        call = self._calls.open.pop(value["index"], None)
+        call = self._calls.get(value["index"])
         if call is not None:
             self._calls.end(call, value, out)
 
@@ -373,7 +292,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         raw_reason = delta.get("finish_reason")
         usage = delta.get("usage")
         usage_event = None if usage is None else usage_from(_dict(usage, "usage"), value)
-        finish = None if raw_reason is None else _finish(raw_reason, False, value)
+        finish = None if raw_reason is None else _finish(raw_reason, FINISH_REASONS, raw=value)
         error = delta.get("error")
         error_event = None if error is None else _error_event(error, delta.get("error_type"), value)
         if self._done:
@@ -406,8 +325,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
 
     def __init__(self) -> None:
-        self._calls = _Calls()
-        self._current: _Call | None = None  # the call the last tool_call_delta went to
+        self._calls = Calls()
+        self._current: Call | None = None  # the call the last tool_call_delta went to
         self._done = False
         self._plan_streamed = False
         self._handlers = {
@@ -489,12 +408,12 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         calls = self._calls
         call = self._current
         if index is not None:
-            call = calls.open.get(index)
+            call = calls.get(index)
         elif name is not None and call is not None and call.name is not None:
             call = None  # a second name without an index: the next call
         if call is None:
             key = index if index is not None else ("auto", calls.count)
-            call = calls.start(key, f"call_{calls.count}", name, value, out)
+            call = calls.start(f"call_{calls.count}", name, value, out, key=key)
         elif name is not None and call.name is None:
             call.name = name
         self._current = call
@@ -528,14 +447,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         self._calls.end_all(value, out)
         self._current = None
         for name, arguments in whole:
-            ordinal = self._calls.count
-            self._calls.count += 1
-            call_id = f"call_{ordinal}"
-            out.append(ToolCallStart(index=ordinal, id=call_id, name=name, raw=value))
-            out.append(ToolCallDelta(index=ordinal, arguments=arguments, raw=value))
-            out.append(
-                ToolCallEnd(index=ordinal, id=call_id, name=name, arguments=arguments, raw=value)
-            )
+            self._calls.whole(f"call_{self._calls.count}", name, arguments, value, out)
 
     def _citations(self, value: dict[str, Any], out: list[Event]) -> None:
         citations = value["citations"]
@@ -553,7 +465,11 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         if self._done:
             return
         self._calls.end_all(value, out)
-        finish = None if raw_reason is None else _finish(raw_reason, self._calls.count > 0, value)
+        finish = (
+            None
+            if raw_reason is None
+            else _finish(raw_reason, FINISH_REASONS, raw=value, calls=self._calls.count > 0)
+        )
         if error_event is not None:
             out.append(error_event)
         if finish is not None:
