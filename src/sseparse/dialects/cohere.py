@@ -101,20 +101,20 @@ from ..events import (
     FinishReason,
     KeepAlive,
     Other,
-    ProviderError,
     ReasoningDelta,
     StreamStart,
     TextDelta,
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import Dialect, json_of, load_json, malformed, sse_type
 from ._calls import Call, Calls
+from ._errors import provider_error
 from ._fields import answer_str, describe_str, opt_answer_str
 from ._finish import finish as _finish
 from ._usage import build_usage, sub
 
-__all__ = ["FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
+__all__ = ["EVENT_TYPES", "FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "COMPLETE": "stop",
@@ -127,6 +127,24 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "ERROR_TOXIC": "content_filter",
     "USER_CANCEL": "other",
 }
+
+EVENT_TYPES = frozenset(
+    {
+        "message-start",
+        "message-end",
+        "content-start",
+        "content-delta",
+        "content-end",
+        "tool-plan-delta",
+        "tool-call-start",
+        "tool-call-delta",
+        "tool-call-end",
+        "citation-start",
+        "citation-end",
+        "debug",
+    }
+)
+"""Cohere v2's event types (how a payload says it is Cohere's)."""
 
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
@@ -163,11 +181,6 @@ def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
     return build_usage(raw, prompt=prompt, completion=completion, cached=cached)
 
 
-def _error_event(error: Any, etype: Any, raw: Any) -> ProviderError:
-    message = error if type(error) is str else json.dumps(error, ensure_ascii=False)
-    return ProviderError(message=message, type=describe_str(etype), raw=raw)
-
-
 # -- v2 ------------------------------------------------------------------------------------------
 
 
@@ -183,6 +196,13 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     default_format: ClassVar[str] = "sse"
 
     __slots__ = ("_calls", "_done", "_handlers")
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A payload (or, when its data says nothing, an SSE event name) of a v2 type."""
+        value = json_of(record)
+        kind = value.get("type") if type(value) is dict else None
+        return (kind if type(kind) is str else sse_type(record)) in EVENT_TYPES
 
     def __init__(self) -> None:
         self._calls = Calls()
@@ -294,7 +314,9 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         usage_event = None if usage is None else usage_from(_dict(usage, "usage"), value)
         finish = None if raw_reason is None else _finish(raw_reason, FINISH_REASONS, raw=value)
         error = delta.get("error")
-        error_event = None if error is None else _error_event(error, delta.get("error_type"), value)
+        error_event = (
+            None if error is None else provider_error(error, value, type=delta.get("error_type"))
+        )
         if self._done:
             return  # a second end marker: reported as Other
         self._calls.end_all(value, out)
@@ -323,6 +345,12 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     default_format: ClassVar[str] = "jsonlines"
 
     __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An object with ``event_type``."""
+        value = json_of(record)
+        return type(value) is dict and "event_type" in value
 
     def __init__(self) -> None:
         self._calls = Calls()
@@ -461,7 +489,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         meta = _opt_dict(response.get("meta"), "response.meta")
         usage_event = usage_from(meta, value)
         error = value.get("error", response.get("error"))
-        error_event = None if error is None else _error_event(error, None, value)
+        error_event = None if error is None else provider_error(error, value)
         if self._done:
             return
         self._calls.end_all(value, out)

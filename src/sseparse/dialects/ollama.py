@@ -61,18 +61,17 @@ from ..events import (
     Finish,
     FinishReason,
     Other,
-    ProviderError,
     ReasoningDelta,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    Usage,
 )
 from ..framing.records import JSONRecord
-from ._base import Dialect, malformed
-from ._fields import answer_str, count, describe_int, describe_str
+from ._base import Dialect, json_of, malformed
+from ._calls import Calls
+from ._errors import provider_error
+from ._fields import answer_str, describe_int, describe_str
+from ._finish import finish
+from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
 
@@ -117,7 +116,18 @@ class OllamaDialect(Dialect[JSONRecord]):
     def __init__(self) -> None:
         self._started = False
         self._done = False
-        self._calls = 0  # tool calls seen so far (the next call's index)
+        self._calls = Calls()
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An object with ``done`` beside ``message`` or ``response``; an NDJSON object with
+        ``model`` and ``created_at`` (and nothing another dialect claims)."""
+        value = json_of(record)
+        if type(value) is not dict:
+            return False
+        if "done" in value and ("message" in value or "response" in value):
+            return True
+        return type(record) is JSONRecord and "model" in value and "created_at" in value
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
         """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
@@ -170,8 +180,7 @@ class OllamaDialect(Dialect[JSONRecord]):
     def _object(self, value: dict[str, Any], out: list[Event]) -> None:
         error = value.get("error")
         if error is not None:
-            text = error if type(error) is str else json.dumps(error, ensure_ascii=False)
-            out.append(ProviderError(message=text, raw=value))
+            out.append(provider_error(error, value))
             return
         if not self._started:
             self._started = True
@@ -217,42 +226,26 @@ class OllamaDialect(Dialect[JSONRecord]):
             function = call["function"]
             name = answer_str(function["name"], "function.name")
             arguments = function.get("arguments")
-            if type(arguments) is not str:
-                arguments = json.dumps(
-                    {} if arguments is None else arguments,
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
-            index = self._calls
-            self._calls += 1
-            call_id = describe_str(call.get("id")) or f"call_{index}"
-            out.append(ToolCallStart(index=index, id=call_id, name=name, raw=value))
-            out.append(ToolCallDelta(index=index, arguments=arguments, raw=value))
-            out.append(
-                ToolCallEnd(index=index, id=call_id, name=name, arguments=arguments, raw=value)
-            )
+            if arguments is None:
+                arguments = ""
+            elif type(arguments) is not str:
+                arguments = json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))
+            call_id = describe_str(call.get("id")) or f"call_{self._calls.count}"
+            self._calls.whole(call_id, name, arguments, value, out)
 
     def _finish(self, value: dict[str, Any], out: list[Event]) -> None:
         raw_reason = value.get("done_reason")
-        if raw_reason is None:
-            reason: FinishReason = "other"
-        else:
-            reason = DONE_REASONS.get(answer_str(raw_reason, "done_reason"), "other")
-            if reason == "stop" and self._calls:
-                reason = "tool_calls"
-        prompt = count(value.get("prompt_eval_count"), "prompt_eval_count")
-        completion = count(value.get("eval_count"), "eval_count")
-        out.append(Finish(reason=reason, raw_reason=raw_reason, raw=value))
+        prompt = value.get("prompt_eval_count")
+        completion = value.get("eval_count")
+        usage = None
         if prompt is not None or completion is not None:
-            total = prompt + completion if prompt is not None and completion is not None else None
-            out.append(
-                Usage(
-                    prompt_tokens=prompt,
-                    completion_tokens=completion,
-                    total_tokens=total,
-                    raw=value,
-                )
-            )
+            usage = build_usage(value, prompt=prompt, completion=completion)
+        if raw_reason is None:
+            out.append(Finish(reason="other", raw=value))
+        else:
+            out.append(finish(raw_reason, DONE_REASONS, raw=value, calls=self._calls.count > 0))
+        if usage is not None:
+            out.append(usage)
         if not self._done:
             self._done = True
             out.append(Done(clean=True, raw=value))

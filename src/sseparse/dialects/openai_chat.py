@@ -53,11 +53,9 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     Other,
-    ProviderError,
     ReasoningDelta,
     ReasoningSignature,
     RefusalDelta,
@@ -69,8 +67,11 @@ from ..events import (
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
-from ._base import Dialect, malformed
-from ._fields import count, describe_float, describe_int, describe_str, opt_answer_str
+from ._base import Dialect, json_of, malformed
+from ._errors import provider_error
+from ._fields import describe_int, describe_str, opt_answer_str
+from ._finish import finish
+from ._usage import build_usage, sub
 
 __all__ = ["FINISH_REASONS", "OpenAIChatDialect", "provider_error", "usage_event"]
 
@@ -149,49 +150,18 @@ def usage_event(usage: dict[str, Any]) -> Usage:
     """
     if type(usage) is not _dict:
         raise TypeError(f"usage is {type(usage).__name__}, not an object")
-    prompt = count(usage.get("prompt_tokens"))
-    completion = count(usage.get("completion_tokens"))
-    total = count(usage.get("total_tokens"))
-    cached = reasoning = None
-    details = usage.get("prompt_tokens_details")
-    if type(details) is _dict:
-        cached = count(details.get("cached_tokens"))
-    if cached is None:
-        cached = count(usage.get("prompt_cache_hit_tokens"))
-    details = usage.get("completion_tokens_details")
-    if type(details) is _dict:
-        reasoning = count(details.get("reasoning_tokens"))
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=cached,
-        reasoning_tokens=reasoning,
-        cache_write_tokens=count(usage.get("cache_creation_input_tokens")),
+    cached = sub(usage.get("prompt_tokens_details"), "cached_tokens")
+    return build_usage(
+        usage,
+        prompt=usage.get("prompt_tokens"),
+        completion=usage.get("completion_tokens"),
+        total=usage.get("total_tokens"),
+        cached=usage.get("prompt_cache_hit_tokens") if cached is None else cached,
+        reasoning=sub(usage.get("completion_tokens_details"), "reasoning_tokens"),
+        cache_write=usage.get("cache_creation_input_tokens"),
         # Routers send a number, a decimal string or an object of per-part costs.
-        cost=describe_float(usage.get("cost")),
-        raw=usage,
+        cost=usage.get("cost"),
     )
-
-
-def provider_error(error: Any, raw: Any) -> ProviderError:
-    """Build ``ProviderError`` from an ``error`` value: an object with ``message``/``type``/
-    ``code`` (numbers become decimal strings), or a bare string."""
-    if type(error) is _dict:
-        message = error.get("message")
-        if type(message) is not _str:
-            message = json.dumps(error, ensure_ascii=False) if message is None else _str(message)
-        etype = error.get("type")
-        code = error.get("code")
-        return ProviderError(
-            message=message,
-            type=None if etype is None else _str(etype),
-            code=None if code is None else _str(code),
-            raw=raw,
-        )
-    if type(error) is _str:
-        return ProviderError(message=error, raw=raw)
-    return ProviderError(message=json.dumps(error, ensure_ascii=False), raw=raw)
 
 
 class OpenAIChatDialect(Dialect[SSERecord]):
@@ -209,6 +179,14 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         self._started = False
         self._done = False
         self._choices: dict[int, _Choice] = {}
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A chunk with ``choices``, or one that names itself ``chat.completion.chunk``."""
+        value = json_of(record)
+        return type(value) is _dict and (
+            "choices" in value or value.get("object") == "chat.completion.chunk"
+        )
 
     # -- records ----------------------------------------------------------------------------
 
@@ -335,19 +313,11 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     self._delta(delta, content, index, chunk, out)
         elif delta is not None and type(delta) is not _dict:
             raise TypeError(f"delta is {type(delta).__name__}, not an object")
-        finish = choice.get("finish_reason")
-        if finish is not None and finish != "":
-            if type(finish) is not _str:
-                raise TypeError(f"finish_reason is {finish!r}, not a string")
+        word = choice.get("finish_reason")
+        if word is not None and word != "":
+            end = finish(word, self.finish_reasons, raw=chunk, choice=index)
             self._close_calls(out, index, chunk)
-            out.append(
-                Finish(
-                    reason=self.finish_reasons.get(finish, "other"),
-                    raw_reason=finish,
-                    choice=index,
-                    raw=chunk,
-                )
-            )
+            out.append(end)
 
     def _delta(
         self, delta: dict[str, Any], content: Any, index: int, chunk: Any, out: list[Event]
