@@ -4,6 +4,8 @@ builder (``_usage``), the finish mapping (``_finish``), the provider-error build
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sseparse.accumulate import Accumulator
@@ -15,6 +17,7 @@ from sseparse.dialects._usage import build_usage, sub
 from sseparse.events import (
     Event,
     Finish,
+    FinishReason,
     ProviderError,
     ToolCallDelta,
     ToolCallEnd,
@@ -88,7 +91,7 @@ def test_usage_one_count_rule_total_derived_cost_described() -> None:
 
 
 def test_finish_words_integer_enums_and_stop_with_calls() -> None:
-    table = {"stop": "stop", "len": "length"}
+    table: dict[Any, FinishReason] = {"stop": "stop", "len": "length"}
     assert finish("len", table, raw=None) == Finish(reason="length", raw_reason="len")
     assert finish("odd", table, raw=None, choice=1) == Finish(
         reason="other", raw_reason="odd", choice=1
@@ -96,7 +99,7 @@ def test_finish_words_integer_enums_and_stop_with_calls() -> None:
     assert finish("stop", table, raw=None, calls=True) == Finish(
         reason="tool_calls", raw_reason="stop"
     )
-    enums = {1: "stop", 2: "length", "STOP": "stop"}
+    enums: dict[Any, FinishReason] = {1: "stop", 2: "length", "STOP": "stop"}
     assert finish(2, enums, raw=None) == Finish(reason="length", raw_reason="2")
     assert finish(9, enums, raw=None).reason == "other"
     for bad in (1, True, None, ["stop"]):
