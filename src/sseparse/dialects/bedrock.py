@@ -86,7 +86,6 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     Other,
     ProviderError,
@@ -95,14 +94,14 @@ from ..events import (
     ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.eventstream import EventStreamMessage
 from ._base import Dialect, load_json, malformed
-from ._fields import answer_str, count, describe_str, opt_answer_str
+from ._calls import Calls
+from ._fields import count, describe_str, opt_answer_str
+from ._finish import finish
+from ._usage import build_usage
 
 __all__ = ["BedrockConverseDialect"]
 
@@ -210,15 +209,6 @@ class _Bedrock(Dialect[EventStreamMessage]):
 
 
 @dataclasses.dataclass(slots=True)
-class _ToolBlock:
-    index: int
-    id: str | None
-    name: str | None
-    kind: str
-    parts: list[str]
-
-
-@dataclasses.dataclass(slots=True)
 class _ResultBlock:
     """A server tool's ``toolResult`` block: reported whole at its ``contentBlockStop``."""
 
@@ -235,9 +225,8 @@ class BedrockConverseDialect(_Bedrock):
 
     def __init__(self) -> None:
         super().__init__()
-        self._tools: dict[Any, _ToolBlock] = {}  # open tool blocks by contentBlockIndex
+        self._calls = Calls()  # tool calls, keyed by contentBlockIndex while open
         self._results: dict[Any, _ResultBlock] = {}  # open toolResult blocks, likewise
-        self._count = 0  # tool calls seen so far (the next ordinal)
 
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]
@@ -251,21 +240,19 @@ class BedrockConverseDialect(_Bedrock):
             self._start(payload, out)
         elif event_type == "contentBlockStop":
             index = payload.get("contentBlockIndex")
-            block = self._tools.pop(index, None)
+            call = self._calls.get(index)
             result = self._results.pop(index, None)
-            if block is not None:
-                out.append(self._end(block, payload))
+            if call is not None:
+                self._calls.end(call, payload, out)
             elif result is not None:
                 out.append(_result(result, payload))
             else:
                 out.append(Other(kind="contentBlockStop", raw=payload))
         elif event_type == "messageStop":
             self._close_open(out)
-            raw_reason = answer_str(payload.get("stopReason"), "messageStop stopReason")
+            reason = finish(payload.get("stopReason"), _FINISH, raw=payload)
             self._ended = True
-            out.append(
-                Finish(reason=_FINISH.get(raw_reason, "other"), raw_reason=raw_reason, raw=payload)
-            )
+            out.append(reason)
         elif event_type == "metadata":
             usage = payload.get("usage")
             if isinstance(usage, dict):
@@ -281,14 +268,9 @@ class BedrockConverseDialect(_Bedrock):
         if isinstance(tool, dict):
             kind = "server" if tool.get("type") == "server_tool_use" else "function"
             name = opt_answer_str(tool.get("name"), "toolUse name")
-            block = _ToolBlock(self._count, describe_str(tool.get("toolUseId")), name, kind, [])
-            self._count += 1
-            self._tools[payload.get("contentBlockIndex")] = block
-            out.append(
-                ToolCallStart(
-                    index=block.index, id=block.id, name=block.name, kind=kind, raw=payload
-                )
-            )
+            call_id = describe_str(tool.get("toolUseId"))
+            key = payload.get("contentBlockIndex")
+            self._calls.start(call_id, name, payload, out, key=key, kind=kind)
         else:
             result = start.get("toolResult")
             if isinstance(result, dict):
@@ -326,14 +308,11 @@ class BedrockConverseDialect(_Bedrock):
                     payload=record.payload,
                 )
             index = payload.get("contentBlockIndex")
-            block = self._tools.get(index)
-            if block is None:  # a delta without its contentBlockStart: open the call here
-                block = self._tools[index] = _ToolBlock(self._count, None, None, "function", [])
-                self._count += 1
-                out.append(ToolCallStart(index=block.index, raw=payload))
+            call = self._calls.get(index)
+            if call is None:  # a delta without its contentBlockStart: open the call here
+                call = self._calls.start(None, None, payload, out, key=index)
             if fragment:
-                block.parts.append(fragment)
-                out.append(ToolCallDelta(index=block.index, arguments=fragment, raw=payload))
+                self._calls.delta(call, fragment, payload, out)
             else:
                 out.append(Other(kind="contentBlockDelta", raw=payload))
             return
@@ -363,20 +342,8 @@ class BedrockConverseDialect(_Bedrock):
         member = next((k for k in delta if k != "p"), "unknown")
         out.append(Other(kind=f"contentBlockDelta.{member}", raw=payload))
 
-    @staticmethod
-    def _end(block: _ToolBlock, raw: Any) -> ToolCallEnd:
-        return ToolCallEnd(
-            index=block.index,
-            id=block.id,
-            name=block.name,
-            arguments="".join(block.parts),
-            kind=block.kind,
-            raw=raw,
-        )
-
     def _close_open(self, out: list[Event]) -> None:
-        out.extend(self._end(block, None) for block in self._tools.values())
-        self._tools.clear()
+        self._calls.end_all(None, out)
         out.extend(_result(result, None) for result in self._results.values())
         self._results.clear()
 
@@ -392,21 +359,31 @@ def _result(block: _ResultBlock, raw: Any) -> ServerToolResult:
 
 def _converse_usage(usage: dict[str, Any], raw: dict[str, Any]) -> Usage:
     """``Usage`` from a ConverseStream ``metadata.usage`` object (see the module docstring)."""
-    fresh = count(usage.get("inputTokens"), "inputTokens")
-    read = count(usage.get("cacheReadInputTokens"), "cacheReadInputTokens")
-    write = count(usage.get("cacheWriteInputTokens"), "cacheWriteInputTokens")
-    completion = count(usage.get("outputTokens"), "outputTokens")
+    return _inclusive(
+        raw,
+        usage.get("inputTokens"),
+        usage.get("cacheReadInputTokens"),
+        usage.get("cacheWriteInputTokens"),
+        usage.get("outputTokens"),
+        usage.get("totalTokens"),
+    )
+
+
+def _inclusive(raw: Any, fresh: Any, read: Any, write: Any, completion: Any, total: Any) -> Usage:
+    """``Usage`` from Bedrock's counts, where the input count excludes the cache's reads and
+    writes (see the module docstring); *total* is used only when a count is missing.
+
+    Raises ``TypeError`` for a count that is not a count (``_usage.build_usage``)."""
+    fresh, read, write = count(fresh), count(read), count(write)
     prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
-    total = count(usage.get("totalTokens"), "totalTokens")
-    if prompt is not None and completion is not None:
-        total = prompt + completion
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=read,
-        cache_write_tokens=write,
-        raw=raw,
+    both = prompt is not None and count(completion) is not None
+    return build_usage(
+        raw,
+        prompt=prompt,
+        completion=completion,
+        total=None if both else total,
+        cached=read,
+        cache_write=write,
     )
 
 
@@ -416,18 +393,12 @@ _METRICS = "amazon-bedrock-invocationMetrics"
 def _metrics_usage(metrics: dict[str, Any], raw: Any) -> Usage:
     """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw).
 
-    Raises ``TypeError`` for a count that is not a count (``_fields.count``)."""
-    fresh = count(metrics.get("inputTokenCount"), "inputTokenCount")
-    read = count(metrics.get("cacheReadInputTokenCount"), "cacheReadInputTokenCount")
-    write = count(metrics.get("cacheWriteInputTokenCount"), "cacheWriteInputTokenCount")
-    completion = count(metrics.get("outputTokenCount"), "outputTokenCount")
-    prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
-    total = prompt + completion if prompt is not None and completion is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=read,
-        cache_write_tokens=write,
-        raw=raw,
+    Raises ``TypeError`` for a count that is not a count (``_usage.build_usage``)."""
+    return _inclusive(
+        raw,
+        metrics.get("inputTokenCount"),
+        metrics.get("cacheReadInputTokenCount"),
+        metrics.get("cacheWriteInputTokenCount"),
+        metrics.get("outputTokenCount"),
+        None,
     )
