@@ -95,7 +95,6 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     ProviderError,
@@ -104,13 +103,13 @@ from ..events import (
     ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
+from ._calls import Call, Calls
 from ._fields import answer_str, count, describe_str, opt_answer_str
+from ._finish import finish
 from ._typed_sse import TypedJSONDialect
+from ._usage import build_usage, sub
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
 
@@ -125,57 +124,27 @@ STOP_REASONS: dict[str, FinishReason] = {
     "pause_turn": "other",
 }
 
-_USAGE_KEYS = (
-    "input_tokens",
-    "cache_read_input_tokens",
-    "cache_creation_input_tokens",
-    "output_tokens",
-)
+_INPUT_KEYS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
 def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     """Build a normalized ``Usage`` from merged Anthropic usage *counts* (see module doc).
 
-    Raises ``TypeError`` when a count is not a count (``_fields.count``; the caller reports
-    it as malformed).
+    Raises ``TypeError`` when a count is not a count (``_usage.build_usage``; the caller
+    reports it as malformed).
     """
-    inp = count(counts.get("input_tokens"), "input_tokens")
-    read = count(counts.get("cache_read_input_tokens"), "cache_read_input_tokens")
-    write = count(counts.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
-    out = count(counts.get("output_tokens"), "output_tokens")
-    details = counts.get("output_tokens_details")
-    thinking = (
-        count(details.get("thinking_tokens"), "thinking_tokens")
-        if isinstance(details, dict)
-        else None
-    )
+    inp, read, write = (count(counts.get(key), key) for key in _INPUT_KEYS)
     prompt = None
     if inp is not None or read is not None or write is not None:
         prompt = (inp or 0) + (read or 0) + (write or 0)
-    total = prompt + out if prompt is not None and out is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=out,
-        total_tokens=total,
-        cached_tokens=read,
-        reasoning_tokens=thinking,
-        cache_write_tokens=write,
-        raw=raw,
+    return build_usage(
+        raw,
+        prompt=prompt,
+        completion=counts.get("output_tokens"),
+        cached=read,
+        reasoning=sub(counts.get("output_tokens_details"), "thinking_tokens"),
+        cache_write=write,
     )
-
-
-class _Call:
-    """An open tool call: its ordinal, identity and the argument fragments so far."""
-
-    __slots__ = ("id", "initial", "kind", "name", "ordinal", "parts")
-
-    def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str, initial: Any):
-        self.ordinal = ordinal
-        self.id = id
-        self.name = name
-        self.kind = kind
-        self.initial = initial
-        self.parts: list[str] = []
 
 
 class AnthropicDialect(TypedJSONDialect):
@@ -188,11 +157,11 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_ordinal")
+    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_initial")
 
     def __init__(self) -> None:
-        self._calls: dict[int, _Call] = {}  # content-block index -> open tool call
-        self._ordinal = 0
+        self._calls = Calls()  # tool calls, keyed by content-block index while open
+        self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
         self._done = False
         self._handlers = {
@@ -256,15 +225,11 @@ class AnthropicDialect(TypedJSONDialect):
             kind = "function" if btype == "tool_use" else "server"
             call_id = describe_str(block.get("id"))
             name = opt_answer_str(block.get("name"), "tool name")
-            old = self._calls.pop(index, None)
+            old = self._calls.get(index)
             if old is not None:  # a block index reused while open: end the old call first
-                self._end(old, out, None)
-            call = _Call(self._ordinal, call_id, name, kind, block.get("input"))
-            self._ordinal += 1
-            self._calls[index] = call
-            out.append(
-                ToolCallStart(index=call.ordinal, id=call.id, name=call.name, kind=kind, raw=value)
-            )
+                self._end(old, value, out)
+            call = self._calls.start(call_id, name, value, out, key=index, kind=kind)
+            self._initial[call.ordinal] = block.get("input")
         elif type(btype) is str and btype.endswith("_tool_result"):
             out.append(
                 ServerToolResult(
@@ -290,9 +255,8 @@ class AnthropicDialect(TypedJSONDialect):
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
             call = self._calls.get(index)
-            if call is not None and fragment:
-                call.parts.append(fragment)
-                out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
+            if call is not None:
+                self._calls.delta(call, fragment, value, out)
         elif dtype == "thinking_delta":
             text = delta["thinking"]
             if text:
@@ -308,22 +272,16 @@ class AnthropicDialect(TypedJSONDialect):
         index = value["index"]
         if type(index) is not int:
             raise TypeError("block 'index' is not an integer")
-        call = self._calls.pop(index, None)
+        call = self._calls.get(index)
         if call is not None:
-            self._end(call, out, value)
+            self._end(call, value, out)
 
     def _message_delta(self, value: dict[str, Any], out: list[Event]) -> None:
         delta = value.get("delta") or {}
         reason = delta.get("stop_reason")
         if reason is not None:
             self._close_calls(out, value)
-            out.append(
-                Finish(
-                    reason=STOP_REASONS.get(answer_str(reason, "stop_reason"), "other"),
-                    raw_reason=reason,
-                    raw=value,
-                )
-            )
+            out.append(finish(reason, STOP_REASONS, raw=value))
         usage = value.get("usage")
         if usage is not None:
             counts = self._counts
@@ -360,34 +318,23 @@ class AnthropicDialect(TypedJSONDialect):
 
     # -- tool calls ------------------------------------------------------------------------
 
-    def _end(self, call: _Call, out: list[Event], raw: Any) -> None:
-        if call.parts:
-            arguments = "".join(call.parts)
-        else:
-            initial = call.initial
-            arguments = (
-                json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
-                if isinstance(initial, dict) and initial
-                else "{}"
-            )
-            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
-        out.append(
-            ToolCallEnd(
-                index=call.ordinal,
-                id=call.id,
-                name=call.name,
-                arguments=arguments,
-                kind=call.kind,
-                raw=raw,
-            )
-        )
+    def _end(self, call: Call, raw: Any, out: list[Event]) -> None:
+        """End *call*; when no fragment streamed, its arguments are the block's ``input``
+        (compact JSON of a non-empty object, else ``"{}"``), sent as one last fragment."""
+        initial = self._initial.pop(call.ordinal, None)
+        whole = None
+        if not call.parts:
+            whole = _compact(initial) if isinstance(initial, dict) and initial else "{}"
+        self._calls.end(call, raw, out, whole)
 
     def _close_calls(self, out: list[Event], raw: Any) -> None:
         calls = self._calls
-        if calls:
-            for call in sorted(calls.values(), key=lambda c: c.ordinal):
-                self._end(call, out, raw)
-            calls.clear()
+        for ordinal in sorted(calls.open):
+            self._end(calls.open[ordinal], raw, out)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _signature(signature: Any, raw: Any, out: list[Event]) -> None:
