@@ -33,9 +33,10 @@ replay it on the right part — a function call's or a text's):
 * ``citationMetadata``, ``groundingMetadata``, ``urlContextMetadata`` on a candidate, when
   not empty → ``Citation(value={<field name>: <object>})``;
 * ``finishReason`` → ``Finish`` (raw word kept; with ``$alt=json;enum-encoding=int`` the
-  reason is a number, read by Google's ``FinishReason`` numbering — ``FINISH_REASONS_BY_NUMBER``
-  — and ``raw_reason`` is its name, or the number's text when it is not a known one): ``STOP`` → ``tool_calls`` when the candidate
-  made a client function call (server code execution does not count), else ``stop``;
+  reason is a number, read by Google's ``FinishReason`` numbering,
+  ``FINISH_REASONS_BY_NUMBER``, and ``raw_reason`` is its name, or the number's text when it
+  is not a known one): ``STOP`` → ``tool_calls`` when the candidate made a client function
+  call (server code execution does not count), else ``stop``;
   ``MAX_TOKENS`` → ``length``; ``SAFETY``, ``RECITATION``, ``BLOCKLIST``,
   ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``, ``IMAGE_PROHIBITED_CONTENT``,
   ``IMAGE_RECITATION`` → ``content_filter``; ``MALFORMED_FUNCTION_CALL``,
@@ -108,13 +109,11 @@ from ..events import (
     ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
+from ._calls import Calls
 from ._fields import count, describe_str, opt_answer_str
 
 __all__ = ["FINISH_REASONS", "FINISH_REASONS_BY_NUMBER", "GeminiDialect"]
@@ -266,7 +265,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     def __init__(self) -> None:
         self._started = False
         self._errored = False
-        self._calls: dict[int, int] = {}  # choice -> calls (function and server) so far
+        self._calls: dict[int, Calls] = {}  # choice -> its calls (function and server)
         self._function_calls: set[int] = set()  # choices that made a client function call
         self._seen: set[int] = set()  # choices seen
         self._finished: set[int] = set()  # choices that got a finishReason
@@ -445,11 +444,6 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         if type(signature) is str and signature:
             out.append(ReasoningSignature(signature=signature, choice=choice, raw=part))
 
-    def _next_index(self, choice: int) -> int:
-        index = self._calls.get(choice, 0)
-        self._calls[choice] = index + 1
-        return index
-
     def _function_call(
         self, call: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
     ) -> None:
@@ -457,36 +451,23 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             out.append(Other(kind="functionCall", raw=chunk))  # not mapped: see the docstring
             return
         name = opt_answer_str(call.get("name"), "'name'")
-        call_id = describe_str(call.get("id"))
         args = call.get("args")
         arguments = "{}" if args is None else _compact(_expect_dict(args, "'args'"))
-        index = self._next_index(choice)
         self._function_calls.add(choice)
         self._whole_call(
-            index, call_id or f"call_{index}", name, arguments, "function", choice, chunk, out
+            describe_str(call.get("id")), name, arguments, "function", choice, chunk, out
         )
 
     def _code_execution(
         self, code: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
     ) -> None:
-        call_id = describe_str(code.get("id"))
         arguments = _compact({k: v for k, v in code.items() if k != "id"})
-        index = self._next_index(choice)
-        self._whole_call(
-            index,
-            call_id or f"call_{index}",
-            "code_execution",
-            arguments,
-            "server",
-            choice,
-            chunk,
-            out,
-        )
+        call_id = describe_str(code.get("id"))
+        self._whole_call(call_id, "code_execution", arguments, "server", choice, chunk, out)
 
-    @staticmethod
     def _whole_call(
-        index: int,
-        call_id: str,
+        self,
+        call_id: str | None,
         name: str | None,
         arguments: str,
         kind: str,
@@ -494,21 +475,14 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         chunk: dict[str, Any],
         out: list[Event],
     ) -> None:
-        out.append(
-            ToolCallStart(index=index, id=call_id, name=name, kind=kind, choice=choice, raw=chunk)
-        )
-        out.append(ToolCallDelta(index=index, arguments=arguments, choice=choice, raw=chunk))
-        out.append(
-            ToolCallEnd(
-                index=index,
-                id=call_id,
-                name=name,
-                arguments=arguments,
-                kind=kind,
-                choice=choice,
-                raw=chunk,
-            )
-        )
+        """A call sent whole: start, its one fragment, end; its id is ``call_<index>`` when
+        the provider sends none."""
+        calls = self._calls.get(choice)
+        if calls is None:
+            calls = self._calls[choice] = Calls(choice)
+        call = calls.start(call_id or f"call_{calls.count}", name, chunk, out, kind=kind)
+        calls.delta(call, arguments, chunk, out)
+        calls.end(call, chunk, out)
 
     def _usage_of(self, usage: dict[str, Any], chunk: dict[str, Any], out: list[Event]) -> None:
         # _fields.count: a count is a non-negative integer (an integral float too), else the
