@@ -71,7 +71,8 @@ class ServerToolCall:
     """A tool the provider ran itself (web search, code execution…) and what it returned.
 
     ``index``, ``id``, ``name``, ``arguments``, ``parsed`` and ``complete`` are as in
-    ``ToolCall``; ``results`` are the ``ServerToolResult`` events that answered it, in order.
+    ``ToolCall``; ``results`` are the ``ServerToolResult`` events that answered it, in order;
+    ``kind`` is always ``"server"``.
     A result whose call never streamed (or named an unknown id) is kept as a call of its own,
     with ``index=None``, its ``tool_call_id`` as ``id`` and no name or arguments.
     """
@@ -83,6 +84,7 @@ class ServerToolCall:
     parsed: Any = None
     complete: bool = False
     results: tuple[ServerToolResult, ...] = ()
+    kind: str = "server"
 
 
 class _CallState:
