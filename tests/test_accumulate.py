@@ -133,8 +133,15 @@ def test_server_tool_kind() -> None:
             ToolCallEnd(index=0, id="s", name="web_search", arguments="{}", kind="server"),
         ]
     )
-    assert acc.message.tool_calls[0].kind == "server"
-    assert acc.message.tool_calls[0].parsed == {}
+    assert acc.message.tool_calls == []
+    (call,) = acc.message.server_tool_calls
+    assert (call.index, call.id, call.name, call.parsed, call.complete) == (
+        0,
+        "s",
+        "web_search",
+        {},
+        True,
+    )
 
 
 def test_to_openai() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from sseparse.events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -30,6 +32,7 @@ from sseparse.events import (
 )
 from sseparse.framing.records import SSEComment, SSEEvent, SSERetry
 from sseparse.parser import StreamParser
+from tests.chunking import check_bad_record
 
 
 def record(obj: Any, *, offset: int = 0) -> SSEEvent:
@@ -211,8 +214,12 @@ def test_provider_executed_tools_are_server_kind(btype: str) -> None:
     assert ends[0] == ToolCallEnd(
         index=0, id="srv", name="web_search", arguments='{"query": "x"}', kind="server"
     )
+    results = [e for e in events if isinstance(e, ServerToolResult)]
+    assert results == [
+        ServerToolResult(tool_call_id="srv", kind="web_search_tool_result", content=[])
+    ]
     result = [e for e in events if isinstance(e, Other) and e.raw["index"] == 1]
-    assert [e.raw["type"] for e in result] == ["content_block_start", "content_block_stop"]
+    assert [e.raw["type"] for e in result] == ["content_block_stop"]
 
 
 def test_thinking_signature_and_redacted_thinking() -> None:
@@ -423,7 +430,7 @@ def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
         "{}",
         '{"type": 3}',
         '{"type": "message_start"}',
-        '{"type": "message_start", "message": {"id": 5}}',
+        '{"type": "message_start", "message": {"usage": {"input_tokens": "5"}}}',
         '{"type": "content_block_start", "index": 0}',
         '{"type": "content_block_start", "index": [0], "content_block": {"type": "tool_use"}}',
         '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta"}}',
@@ -433,7 +440,7 @@ def test_on_json_takes_parsed_objects_and_reports_bytes_payloads() -> None:
         '{"type": "message_delta", "delta": {}, "usage": {"output_tokens": "9"}}',
         '{"type": "message_delta", "delta": {}, "usage": [1]}',
         '{"type": "content_block_stop", "index": {}}',
-        '{"type": "content_block_start", "index": 0, "content_block": {"type": "text", "citations": {"a": 1}}}',
+        '{"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "name": 1}}',
     ],
 )
 def test_ill_shaped_payloads_raise_malformed_payload_at_the_record(payload: str) -> None:
@@ -542,3 +549,43 @@ def test_sse_comments_reach_the_dialect_through_the_parser() -> None:
     parser = StreamParser("anthropic")
     events = parser.feed(b": proxy keep-alive\n\n") + parser.close()
     assert events == [KeepAlive(), Done(clean=False)]
+
+
+def test_describing_fields_of_another_type_degrade() -> None:
+    """DESIGN §1: ids, model, signatures and citations of an unexpected type never stop a
+    record; integral float counts are counts."""
+    events = run(
+        {
+            "type": "message_start",
+            "message": {"id": 5, "model": {"name": "m"}, "usage": {"input_tokens": 3.0}},
+        },
+        block(0, type="text", text="hi", citations={"not": "a list"}),
+        stop(0),
+        block(1, type="thinking", thinking="t", signature=7),
+        delta(1, type="signature_delta", signature=None),
+        stop(1),
+        block(2, type="tool_use", id=9, name="f", input={}),
+        stop(2),
+        block(3, type="web_search_tool_result", tool_use_id=[1], content=None),
+        message_delta("tool_use", output_tokens=2),
+        {"type": "message_stop"},
+    )
+    assert events[0] == StreamStart(id="5", provider="anthropic")
+    assert Usage(prompt_tokens=3) in events
+    assert TextDelta(text="hi") in events
+    assert not any(isinstance(e, (ReasoningSignature, Citation)) for e in events)
+    assert ToolCallEnd(index=0, id="9", name="f", arguments="{}") in events
+    assert ServerToolResult(kind="web_search_tool_result") in events
+    assert Usage(prompt_tokens=3, completion_tokens=2, total_tokens=5) in events
+    assert events[-1] == Done(clean=True)
+
+
+def test_a_bad_count_is_reported_and_the_stream_goes_on() -> None:
+    head = 'data: {"type": "message_delta", "delta": {"stop_reason": "end_turn"}}\n\n'
+    bad = 'data: {"type": "message_delta", "delta": {}, "usage": {"output_tokens": "9"}}\n\n'
+    tail = 'data: {"type": "message_stop"}\n\n'
+    got = check_bad_record(
+        partial(StreamParser, "anthropic"), (head + bad + tail).encode(), offset=len(head)
+    )
+    assert got[0] == Finish(reason="stop", raw_reason="end_turn")
+    assert got[-1] == Done(clean=True)

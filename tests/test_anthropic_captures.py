@@ -375,9 +375,14 @@ def test_pinned_final_message(name: str) -> None:
     message = acc.message
     check_string(message.text, want["text"])
     check_string(message.reasoning, want["reasoning"])
-    calls = [(c.kind, c.id, c.name, c.parsed) for c in message.tool_calls]
-    assert calls == want["calls"]
+    # Client calls and server-executed calls, in the order they streamed.
+    calls = sorted(
+        [(c.index, c.kind, c.id, c.name, c.parsed) for c in message.tool_calls]
+        + [(c.index or 0, "server", c.id, c.name, c.parsed) for c in message.server_tool_calls]
+    )
+    assert [c[1:] for c in calls] == want["calls"]
     assert all(c.complete for c in message.tool_calls)
+    assert all(c.kind == "function" for c in message.tool_calls)
     assert (message.finish_reason, message.finish_reason_raw) == want["finish"]
     u = acc.usage
     assert u is not None

@@ -205,13 +205,11 @@ def test_our_accumulator_agrees_with_the_sdk(
         c.to_dict() for b in blocks if b.type == "text" for c in (b.citations or [])
     ]
     calls = [(c.id, c.name, c.parsed, c.kind) for c in message.tool_calls]
-    expected_calls = [
-        (b.id, b.name, b.input, "function" if b.type == "tool_use" else "server")
-        for b in blocks
-        if b.type in ("tool_use", "server_tool_use")
-    ]
+    expected_calls = [(b.id, b.name, b.input, "function") for b in blocks if b.type == "tool_use"]
     assert calls == expected_calls
     assert all(c.complete for c in message.tool_calls)
+    server = [(c.id, c.name, c.parsed) for c in message.server_tool_calls]
+    assert server == [(b.id, b.name, b.input) for b in blocks if b.type == "server_tool_use"]
     assert message.finish_reason_raw == snapshot.stop_reason
     assert message.finish_reason == EXPECTED_FINISH[snapshot.stop_reason]
     usage = acc.usage

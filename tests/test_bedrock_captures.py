@@ -161,15 +161,23 @@ def test_converse_text_parallel_tool_calls() -> None:
 def test_converse_server_tool_then_function() -> None:
     acc = accumulate("bedrock-converse-parallel-tool-calls.eventstream")
     assert _calls(acc) == [
-        (
-            "tooluse_VQNZJRUFMoqZzszVsRd4og",
-            "nova_code_interpreter",
-            {"snippet": "1234 * 5678"},
-            "server",
-        ),
         ("tooluse_ptgCcZ0uQu-UUMz0abqoWw", "final_result", {"result": 7006652.0}, "function"),
     ]
-    # The server tool's result block is kept, not dropped.
+    # Nova's code interpreter ran on Bedrock's side: a server call, with its result.
+    (server,) = acc.message.server_tool_calls
+    assert (server.index, server.id, server.name, server.parsed) == (
+        0,
+        "tooluse_VQNZJRUFMoqZzszVsRd4og",
+        "nova_code_interpreter",
+        {"snippet": "1234 * 5678"},
+    )
+    (result,) = server.results
+    assert result.kind == "nova_code_interpreter_result"
+    assert result.content == {
+        "status": "success",
+        "content": [{"json": {"stdOut": "7006652", "stdErr": "", "exitCode": 0, "isError": False}}],
+    }
+    # The result block's records are still kept, not dropped.
     assert [o.kind for o in acc.others if o.kind.endswith("toolResult")] == [
         "contentBlockStart.toolResult",
         "contentBlockDelta.toolResult",
@@ -339,7 +347,12 @@ def test_converse_agrees_with_botocore(entry: dict[str, Any]) -> None:
         [(kind, body)] = event.items()
         if kind == "contentBlockStart" and "toolUse" in body["start"]:
             tool = body["start"]["toolUse"]
-            calls[body["contentBlockIndex"]] = [tool["toolUseId"], tool["name"], ""]
+            calls[body["contentBlockIndex"]] = [
+                tool["toolUseId"],
+                tool["name"],
+                "",
+                tool.get("type"),
+            ]
         elif kind == "contentBlockDelta":
             delta = body["delta"]
             text.append(delta.get("text", ""))
@@ -354,8 +367,12 @@ def test_converse_agrees_with_botocore(entry: dict[str, Any]) -> None:
     acc.feed(decode(entry))
     assert acc.message.text == "".join(text)
     assert acc.message.reasoning == "".join(reasoning)
+    # Client calls in tool_calls, server-executed ones (Nova's code interpreter) apart.
     assert [(c.id, c.name, c.arguments) for c in acc.message.tool_calls] == [
-        tuple(calls[k]) for k in sorted(calls)
+        tuple(calls[k][:3]) for k in sorted(calls) if calls[k][3] != "server_tool_use"
+    ]
+    assert [(c.id, c.name, c.arguments) for c in acc.message.server_tool_calls] == [
+        tuple(calls[k][:3]) for k in sorted(calls) if calls[k][3] == "server_tool_use"
     ]
     assert acc.message.finish_reason_raw == stop
     assert usage is not None and acc.usage is not None

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from sseparse.dialects import dialect_class
+from sseparse.dialects._fields import describe_str
 from sseparse.dialects.bedrock import BedrockConverseDialect
 from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect
 from sseparse.encode import encode_event_stream
@@ -25,6 +26,7 @@ from sseparse.events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -538,3 +540,101 @@ def test_framing_options_reach_the_decoder() -> None:
     parser = StreamParser("bedrock-invoke", max_headers_size=10)
     with pytest.raises(LimitExceeded):
         parser.feed(START[:12])
+
+
+def test_guardrail_blocking_the_input() -> None:
+    """A guardrail that blocks the input: the canned answer in one frame, stopReason
+    ``guardrail_intervened``, and the verdicts in ``metadata.trace`` (only described)."""
+    trace = {
+        "guardrail": {
+            "inputAssessment": {
+                "gr1": {
+                    "topicPolicy": {"topics": [{"name": "x", "type": "DENY", "action": "BLOCKED"}]},
+                    "invocationMetrics": {"guardrailProcessingLatency": 120, "usage": {}},
+                }
+            },
+            "actionReason": "Guardrail blocked.",
+        }
+    }
+    got = events(
+        "bedrock",
+        START,
+        event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Sorry."}}),
+        event("contentBlockStop", {"contentBlockIndex": 0}),
+        event("messageStop", {"stopReason": "guardrail_intervened"}),
+        event(
+            "metadata",
+            {
+                "usage": {"inputTokens": 0, "outputTokens": 0},
+                "metrics": {"latencyMs": 9},
+                "trace": trace,
+            },
+        ),
+    )
+    assert [e for e in got if isinstance(e, (TextDelta, Finish, Done))] == [
+        TextDelta(text="Sorry."),
+        Finish(reason="content_filter", raw_reason="guardrail_intervened"),
+        Done(clean=True),
+    ]
+    assert Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0) in got
+    assert not any(isinstance(e, Malformed) for e in got)
+
+
+@pytest.mark.parametrize("value", ["x", 1.5, [1], {"a": None}, None])
+def test_describing_fields_of_any_type(value: Any) -> None:
+    got = events(
+        "bedrock",
+        event("messageStart", {"p": value, "role": value}),
+        event(
+            "contentBlockStart",
+            {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": value, "name": "f"}}},
+        ),
+        event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"toolUse": {"input": "{}"}}}),
+        event("messageStop", {"stopReason": "tool_use", "p": value}),
+        event(
+            "metadata",
+            {"usage": {"inputTokens": 1, "outputTokens": 2}, "metrics": value, "trace": value},
+        ),
+    )
+    assert not any(isinstance(e, Malformed) for e in got)
+    (end,) = [e for e in got if isinstance(e, ToolCallEnd)]
+    assert (end.name, end.arguments) == ("f", "{}")
+    assert end.id == describe_str(value)  # its text, or None for an object, list or null
+    assert Usage(prompt_tokens=1, completion_tokens=2, total_tokens=3) in got
+
+
+@pytest.mark.parametrize("bad", ["3", -1, 1.5, True, [3]])
+def test_a_bad_token_count_is_reported_not_dropped(bad: Any) -> None:
+    head = START + STOP
+    got = check_bad_record(
+        partial(StreamParser, "bedrock"),
+        head + event("metadata", {"usage": {"inputTokens": bad, "outputTokens": 2}}),
+        offset=len(head),
+    )
+    assert not any(isinstance(e, Usage) for e in got)
+    assert got[-1] == Done(clean=True)
+
+
+def test_a_server_tool_result_left_open_is_reported_at_the_end() -> None:
+    got = events(
+        "bedrock",
+        START,
+        event(
+            "contentBlockStart",
+            {
+                "contentBlockIndex": 3,
+                "start": {"toolResult": {"toolUseId": "t", "status": "success"}},
+            },
+        ),
+        event(
+            "contentBlockDelta", {"contentBlockIndex": 3, "delta": {"toolResult": {"text": "7"}}}
+        ),
+    )
+    assert got[-2:] == [
+        ServerToolResult(
+            tool_call_id="t",
+            kind="toolResult",
+            content={"status": "success", "content": [{"text": "7"}]},
+        ),
+        Done(clean=False),
+    ]

@@ -29,6 +29,7 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.io import iter_events
 from sseparse.parser import StreamParser
 from sseparse.testing import assert_fragmentation_invariant
 
@@ -274,8 +275,7 @@ def test_v2_tool_calls_edge_cases() -> None:
         ToolCallDelta(index=0, arguments='{"x":'),
         ToolCallStart(index=1, id="b", name="g"),
         ToolCallDelta(index=0, arguments="1}"),
-        ToolCallDelta(index=1, arguments="{}"),
-        ToolCallEnd(index=1, id="b", name="g", arguments="{}"),
+        ToolCallEnd(index=1, id="b", name="g", arguments=""),  # no arguments: ""
         ToolCallStart(index=2),
         ToolCallDelta(index=2, arguments='{"late":true}'),
         ToolCallEnd(index=0, id="a", name="f", arguments='{"x":1}'),
@@ -373,7 +373,6 @@ def test_finish_reasons(word: str, reason: str) -> None:
         b"not json",
         b"[1]",
         b'{"type": 5}',
-        b'{"type":"message-start","id":7}',
         b'{"type":"content-delta","delta":{"message":{"content":"x"}}}',
         b'{"type":"content-delta","delta":{"message":{"content":{"text":1}}}}',
         b'{"type":"content-delta","delta":{}}',
@@ -385,7 +384,6 @@ def test_finish_reasons(word: str, reason: str) -> None:
         b'{"type":"message-end","delta":{"finish_reason":1}}',
         b'{"type":"message-end","delta":{"usage":{"tokens":{"input_tokens":"3"}}}}',
         b'{"type":"message-end","delta":{"usage":[]}}',
-        b'{"type":"message-end","delta":{"error":"x","error_type":3}}',
         b'{"type":"message-end","delta":"COMPLETE"}',
     ],
 )
@@ -394,6 +392,22 @@ def test_v2_malformed(payload: bytes) -> None:
     data = head + b"data: " + payload + b"\n\n"
     before = [StreamStart(id="m1", provider="cohere")]
     check_bad_record(partial(StreamParser, "cohere"), data, offset=len(head), before=before)
+
+
+def test_describing_fields_of_another_type_degrade() -> None:
+    v2 = b'data: {"type":"message-start","id":7}\n\n'
+    v2 += b'data: {"type":"message-end","delta":{"error":"x","error_type":3}}\n\n'
+    events = list(iter_events([v2], dialect="cohere"))
+    assert events == [
+        StreamStart(id="7", provider="cohere"),
+        ProviderError(message="x", type="3"),
+        Done(clean=True),
+    ]
+    line = b'{"event_type": "stream-start", "generation_id": [1]}\n'
+    assert list(iter_events([line], dialect="cohere-v1")) == [
+        StreamStart(provider="cohere"),
+        Done(clean=False),
+    ]
 
 
 # -- v1, hand-made records ------------------------------------------------------------------------
@@ -434,8 +448,7 @@ def test_v1_streamed_calls_with_index_then_generation() -> None:
         ToolCallStart(index=1, id="call_1", name="g"),
         ToolCallDelta(index=0, arguments="1}"),
         ToolCallEnd(index=0, id="call_0", name="f", arguments='{"a":1}'),
-        ToolCallDelta(index=1, arguments="{}"),
-        ToolCallEnd(index=1, id="call_1", name="g", arguments="{}"),
+        ToolCallEnd(index=1, id="call_1", name="g", arguments=""),  # no arguments: ""
         ToolCallStart(index=2, id="call_2", name="h"),
         ToolCallDelta(index=2, arguments='{"z":"é"}'),
         ToolCallEnd(index=2, id="call_2", name="h", arguments='{"z":"é"}'),
@@ -486,7 +499,6 @@ def test_v1_error_and_unknown_records() -> None:
         b'{"text": "no event type"}',
         b'{"event_type": "text-generation"}',
         b'{"event_type": "text-generation", "text": 1}',
-        b'{"event_type": "stream-start", "generation_id": 1}',
         b'{"event_type": "tool-calls-chunk", "tool_call_delta": "x"}',
         b'{"event_type": "tool-calls-chunk", "tool_call_delta": {"index": "0"}}',
         b'{"event_type": "tool-calls-chunk", "tool_call_delta": {"parameters": 5}}',

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sseparse.dialects.gemini import GeminiDialect
+from sseparse.dialects.gemini import FINISH_REASONS, FINISH_REASONS_BY_NUMBER, GeminiDialect
 from sseparse.errors import MalformedPayload
 from sseparse.events import (
     Citation,
@@ -17,10 +17,12 @@ from sseparse.events import (
     Event,
     Finish,
     KeepAlive,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -210,7 +212,7 @@ def test_missing_candidate_index_is_choice_zero() -> None:
     assert events[-1] == Done(clean=True)
 
 
-def test_code_execution_is_a_server_call_and_its_result_is_other() -> None:
+def test_code_execution_is_a_server_call_and_its_result_a_server_tool_result() -> None:
     code = {"language": "PYTHON", "code": "print(1)", "id": "x9"}
     result = {"outcome": "OUTCOME_OK", "output": "1\n", "id": "x9"}
     first = chunk(cand({"executableCode": code, "thoughtSignature": "S"}))
@@ -226,7 +228,7 @@ def test_code_execution_is_a_server_call_and_its_result_is_other() -> None:
         ToolCallDelta(index=0, arguments=args0),
         ToolCallEnd(index=0, id="x9", name="code_execution", arguments=args0, kind="server"),
         ReasoningSignature(signature="S"),
-        Other(kind="codeExecutionResult"),
+        ServerToolResult(tool_call_id="x9", kind="codeExecutionResult", content=result),
         ToolCallStart(index=1, id="call_1", name="code_execution", kind="server"),
         ToolCallDelta(index=1, arguments=args1),
         ToolCallEnd(index=1, id="call_1", name="code_execution", arguments=args1, kind="server"),
@@ -454,24 +456,19 @@ def test_streamed_partial_args_are_not_guessed() -> None:
         '{"candidates": [{"content": {"parts": ["x"]}}]}',
         '{"candidates": [{"content": {"parts": [{"text": 1}]}}]}',
         '{"candidates": [{"content": {"parts": [{"text": "a", "thought": "yes"}]}}]}',
-        '{"candidates": [{"content": {"parts": [{"thoughtSignature": 5}]}}]}',
         '{"candidates": [{"content": {"parts": [{"functionCall": []}]}}]}',
         '{"candidates": [{"content": {"parts": [{"functionCall": {"name": 1}}]}}]}',
         '{"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "args": [1]}}]}}]}',
         '{"candidates": [{"content": {"parts": [{"executableCode": "x"}]}}]}',
-        '{"candidates": [{"finishReason": 1}]}',
+        '{"candidates": [{"finishReason": [1]}]}',
         '{"usageMetadata": []}',
         '{"usageMetadata": {"promptTokenCount": "3"}}',
         '{"usageMetadata": {"promptTokenCount": -3}}',
         '{"usageMetadata": {"totalTokenCount": 1.5}}',
         '{"usageMetadata": {"thoughtsTokenCount": false}}',
         '{"promptFeedback": "x"}',
-        '{"promptFeedback": {"blockReason": 2}}',
-        '{"responseId": 7}',
+        '{"promptFeedback": {"blockReason": 2.5}}',
         '{"error": 5}',
-        '{"error": {"message": 5}}',
-        '{"error": {"code": [1]}}',
-        '{"error": {"status": 1}}',
         "",
         "{",
         "[DONE]",
@@ -480,8 +477,7 @@ def test_streamed_partial_args_are_not_guessed() -> None:
 def test_malformed_payloads(payload: str) -> None:
     dialect = GeminiDialect()
     out: list[Event] = []
-    if "responseId" not in payload:  # (read from the first chunk only)
-        dialect.on_record(sse(chunk(cand({"text": "ok"}))), out)  # a good record first
+    dialect.on_record(sse(chunk(cand({"text": "ok"}))), out)  # a good record first
     with pytest.raises(MalformedPayload) as info:
         dialect.on_record(SSEEvent(data=payload, offset=1234), out)
     assert info.value.offset == 1234
@@ -499,3 +495,52 @@ def test_malformed_json_array_element_points_at_the_element() -> None:
 def test_foreign_record_type_is_malformed() -> None:
     with pytest.raises(MalformedPayload):
         run(object())
+
+
+@pytest.mark.parametrize(
+    ("payload", "want"),
+    [
+        (
+            '{"responseId": 7, "modelVersion": ["m"], "createTime": 5}',
+            StreamStart(id="7", provider="gemini"),
+        ),
+        ('{"error": {"message": 5}}', ProviderError(message="5")),
+        (
+            '{"error": {"code": [1], "status": 1, "message": "m"}}',
+            ProviderError(message="m", type="1"),
+        ),
+        (
+            '{"responseId": "r", "candidates": [{"content": {"parts": [{"thoughtSignature": 5}]}}]}',
+            StreamStart(id="r", provider="gemini"),
+        ),
+    ],
+)
+def test_describing_fields_of_another_type_degrade(payload: str, want: Event) -> None:
+    events = run(SSEEvent(data=payload, offset=0))
+    assert events[0] == want
+    assert not any(isinstance(e, (Malformed, ReasoningSignature)) for e in events)
+
+
+def test_integer_enums() -> None:
+    """``enum-encoding=int``: reasons by Google's numbering; ``modality`` is not read."""
+    usage = {
+        "promptTokenCount": 3,
+        "candidatesTokenCount": 2,
+        "promptTokensDetails": [{"modality": 1, "tokenCount": 3}],
+    }
+    events = run(
+        sse(chunk(cand({"text": "hi"}, finishReason=2), usageMetadata=usage)),
+        sse(chunk(cand({"text": "x"}, index=1, finishReason=1))),
+        sse(chunk(cand({"text": "y"}, index=2, finishReason=99))),
+        sse({"promptFeedback": {"blockReason": 1}}),
+    )
+    finishes = [(e.choice, e.reason, e.raw_reason) for e in events if isinstance(e, Finish)]
+    assert finishes == [
+        (0, "length", "MAX_TOKENS"),
+        (1, "stop", "STOP"),
+        (2, "other", "99"),
+        (0, "content_filter", "SAFETY"),
+    ]
+    assert Usage(prompt_tokens=3, completion_tokens=2, total_tokens=5) in events
+    assert FINISH_REASONS_BY_NUMBER[10] == "MALFORMED_FUNCTION_CALL"
+    assert FINISH_REASONS[FINISH_REASONS_BY_NUMBER[12]] == "error"

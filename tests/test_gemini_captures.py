@@ -212,7 +212,7 @@ PINNED: dict[str, dict[str, Any]] = {
         "finish": ("stop", "STOP"),
         "usage": (507, 276, 783, None, 168),
         "signatures": 2,
-        "others": ["codeExecutionResult"],
+        "results": [1],
     },
     "google-gemini-reasoning-code-execution.sse": {
         # a thought executableCode + result, then a second executableCode (with an early
@@ -241,7 +241,7 @@ PINNED: dict[str, dict[str, Any]] = {
         ],
         "finish": ("stop", "STOP"),
         "usage": (947, 528, 1475, None, 396),
-        "others": ["codeExecutionResult", "codeExecutionResult"],
+        "results": [1, 1],
     },
     "google-gemini-grounding-url-context.sse": {
         # url context metadata on the first chunk, grounding chunks on the second; 32 + 4610
@@ -344,9 +344,15 @@ def test_pinned_final_messages(name: str) -> None:
         assert len(message.reasoning) == size
     for heading in want.get("headings", []):
         assert message.reasoning.count(heading) == 1
-    calls = [(c.id, c.name, c.kind, c.parsed) for c in message.tool_calls]
+    # Client calls and server-executed calls (code execution), in the order they streamed.
+    both = sorted(
+        [(c.index, c.id, c.name, c.kind, c.parsed) for c in message.tool_calls]
+        + [(c.index or 0, c.id, c.name, "server", c.parsed) for c in message.server_tool_calls]
+    )
+    calls = [c[1:] for c in both]
     assert calls == want.get("calls", [])
-    assert [c.index for c in message.tool_calls] == list(range(len(calls)))
+    assert [c[0] for c in both] == list(range(len(calls)))
+    assert all(c.kind == "function" for c in message.tool_calls)
     assert all(c.complete for c in message.tool_calls)
     if "arguments" in want:
         assert [c.arguments for c in message.tool_calls] == want["arguments"]
@@ -359,6 +365,12 @@ def test_pinned_final_messages(name: str) -> None:
     assert len(message.reasoning_signatures) == want.get("signatures", 0)
     assert [next(iter(c)) for c in message.citations] == want.get("citations", [])
     assert [o.kind for o in acc.others] == want.get("others", [])
+    # Each codeExecutionResult is attached to the executableCode call it answers.
+    results = [len(c.results) for c in message.server_tool_calls]
+    assert results == want.get("results", [])
+    assert all(
+        r.kind == "codeExecutionResult" for c in message.server_tool_calls for r in c.results
+    )
     assert acc.errors == []
     assert acc.provider == "gemini"
     assert acc.created == want.get("created")

@@ -19,6 +19,7 @@ from sseparse.events import (
     Done,
     Event,
     Finish,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
@@ -29,6 +30,7 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.io import iter_events
 from sseparse.parser import StreamParser
 from sseparse.testing import assert_fragmentation_invariant
 
@@ -255,7 +257,6 @@ def test_empty_chunks_and_records_after_done_are_kept() -> None:
         b'{"message": {"thinking": ["a"]}}',
         b'{"message": {"tool_calls": {"function": {}}}}',
         b'{"message": {"tool_calls": [{"function": {"arguments": {}}}]}}',
-        b'{"message": {"tool_calls": [{"id": 7, "function": {"name": "f"}}]}}',
         b'{"message": {"thinking": "ok", "content": 5}}',
         b'{"message": {"tool_calls": [{"function": {"name": "f"}}, {"function": 1}]}}',
         b'{"response": 1}',
@@ -273,9 +274,23 @@ def test_malformed_records(line: bytes) -> None:
     assert len(events) >= 3  # StreamStart, TextDelta, ..., Malformed
 
 
-@pytest.mark.parametrize("line", [b'{"model": 3}', b'{"created_at": 1731832920}'])
-def test_malformed_metadata(line: bytes) -> None:
-    check_bad_record(partial(StreamParser, "ollama"), b"\n" + line + b"\n", offset=1)
+@pytest.mark.parametrize(
+    ("line", "start"),
+    [
+        (b'{"model": 3}', StreamStart(model="3", provider="ollama")),
+        (
+            b'{"model": {}, "created_at": 1731832920}',
+            StreamStart(created=1731832920, provider="ollama"),
+        ),
+        (b'{"created_at": [2024]}', StreamStart(provider="ollama")),
+    ],
+)
+def test_describing_fields_of_another_type_degrade(line: bytes, start: StreamStart) -> None:
+    call = b'{"message": {"tool_calls": [{"id": 7, "function": {"name": "f"}}]}}'
+    events = list(iter_events([line + b"\n" + call + b"\n"], dialect="ollama"))
+    assert events[0] == start
+    assert ToolCallStart(index=0, id="7", name="f") in events
+    assert not any(isinstance(e, Malformed) for e in events)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse.accumulate import Accumulator
 from sseparse.dialects.openai_chat import OpenAIChatDialect
 from sseparse.errors import MalformedPayload, ParseError
 from sseparse.events import (
@@ -579,7 +580,6 @@ def test_azure_choices_without_delta_and_filter_results() -> None:
         '{"choices": [{"index": 0, "finish_reason": 1}]}',
         '{"choices": [], "usage": "lots"}',
         '{"choices": [], "usage": {"prompt_tokens": "1"}}',
-        '{"id": 5, "choices": []}',
         '{"choices": [{"index": 0, "delta": {"function_call": "f"}}]}',
         '{"choices": [{"index": 0, "delta": {"reasoning_details": [1]}}]}',
         '{"choices": [{"index": 0, "delta": {"reasoning_details": {}}}]}',
@@ -590,6 +590,24 @@ def test_malformed_payloads(data: str) -> None:
         run(SSEEvent(data=data, offset=123), end=False)
     assert info.value.offset == 123
     assert info.value.payload == data
+
+
+def test_describing_fields_of_another_type_degrade() -> None:
+    # An OpenAI-compatible router's usage.cost object, an id sent as a number, a float
+    # timestamp, a model name as an object: the answer is kept, the description degrades.
+    cost = {"input_tokens_cost": 0, "output_tokens_cost": 0, "total_cost": 0}
+    first = {"id": 5, "model": {"name": "m"}, "created": 1.0e9, "choices": []}
+    last = {
+        "id": 5,
+        "choices": [{"index": 0, "delta": {"content": "hi"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4, "cost": cost},
+    }
+    events = run(SSEEvent(data=json.dumps(first)), SSEEvent(data=json.dumps(last)))
+    assert events[0] == StreamStart(id="5", model=None, created=1_000_000_000, provider="openai")
+    acc = Accumulator()
+    acc.feed(events)
+    assert acc.message.text == "hi" and acc.message.finish_reason == "stop"
+    assert acc.usage == Usage(prompt_tokens=3, completion_tokens=1, total_tokens=4, cost=None)
 
 
 @pytest.mark.parametrize("position", ["0.0", "true", "[0]", '"0"'])

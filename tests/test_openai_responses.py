@@ -415,8 +415,6 @@ def test_open_calls_end_at_end_of_input() -> None:
         "{}",
         '{"type": null}',
         '{"type": "response.created"}',
-        '{"type": "response.created", "response": {"id": 1}}',
-        '{"type": "response.created", "response": {"created_at": "now"}}',
         '{"type": "response.output_text.delta", "delta": 5}',
         '{"type": "response.output_text.delta"}',
         '{"type": "response.output_item.added", "item": {"type": 7}}',
@@ -431,6 +429,25 @@ def test_ill_shaped_payloads_raise_malformed_payload(payload: str) -> None:
     with pytest.raises(MalformedPayload) as info:
         OpenAIResponsesDialect().on_record(SSEEvent(data=payload, offset=99), [])
     assert info.value.offset == 99
+
+
+def test_describing_fields_of_another_type_degrade() -> None:
+    # A Responses endpoint sending created_at as a float, an id as a number, a model as an
+    # object, a cost as an object: described as well as they can be, never an error.
+    response = {"id": 1, "model": {"m": 1}, "created_at": 1741476777.25}
+    out: list[Event] = []
+    created = {"type": "response.created", "response": response}
+    OpenAIResponsesDialect().on_record(SSEEvent(data=json.dumps(created)), out)
+    assert out == [StreamStart(id="1", model=None, created=None, provider="openai")]
+    response = {**response, "created_at": 1741476777.0}
+    usage = {"input_tokens": 2, "output_tokens": 1, "total_tokens": 3, "cost": {"total": 0}}
+    done = {"type": "response.completed", "response": {**response, "usage": usage}}
+    out = []
+    dialect = OpenAIResponsesDialect()
+    dialect.on_record(SSEEvent(data=json.dumps(created | {"response": response})), out)
+    dialect.on_record(SSEEvent(data=json.dumps(done)), out)
+    assert out[0] == StreamStart(id="1", model=None, created=1741476777, provider="openai")
+    assert Usage(prompt_tokens=2, completion_tokens=1, total_tokens=3) in out
 
 
 _json = st.recursive(

@@ -288,7 +288,13 @@ def test_pinned_final_message(name: str) -> None:
     check_string(message.text, want["text"])
     check_string(message.reasoning, want.get("reasoning", ""))
     assert message.refusal == want.get("refusal", "")
-    calls = [(c.kind, c.id, c.name, c.parsed) for c in message.tool_calls]
+    # Client calls and server-executed ones (kept apart by the Accumulator), in stream order.
+    calls = [
+        (c.kind, c.id, c.name, c.parsed)
+        for c in sorted(
+            [*message.tool_calls, *message.server_tool_calls], key=lambda c: c.index or 0
+        )
+    ]
     assert calls == want["calls"]
     assert all(c.complete for c in message.tool_calls)
     assert (message.finish_reason, message.finish_reason_raw) == want["finish"]
@@ -354,11 +360,12 @@ def test_streamed_message_equals_the_terminal_events_output(entry: dict[str, Any
     ]
     assert message.reasoning == "".join(reasoning)
     calls = [item for item in output if item["type"].endswith("_call")]
-    assert [(c.id, c.name) for c in message.tool_calls] == [
+    every = sorted([*message.tool_calls, *message.server_tool_calls], key=lambda c: c.index or 0)
+    assert [(c.id, c.name) for c in every] == [
         (item.get("call_id") or item["id"], item.get("name") or item["type"][: -len("_call")])
         for item in calls
     ]
-    for ours, item in zip(message.tool_calls, calls, strict=True):
+    for ours, item in zip(every, calls, strict=True):
         if item["type"] == "function_call":
             assert (ours.kind, ours.arguments) == ("function", item["arguments"])
     encrypted = [i for i in output if i["type"] == "reasoning" and i.get("encrypted_content")]

@@ -207,7 +207,10 @@ def test_rebuilt_message_equals_the_generated_one(
     assert message.text == truth.text
     assert message.refusal == truth.refusal
     assert message.reasoning == truth.reasoning
-    assert [(c.id, c.name, c.arguments, c.kind) for c in message.tool_calls] == truth.calls
+    every = sorted(
+        [*message.tool_calls, *message.server_tool_calls], key=lambda c: c.index or 0
+    )  # client and server calls
+    assert [(c.id, c.name, c.arguments, c.kind) for c in every] == truth.calls
     assert all(c.complete for c in message.tool_calls)
     assert sum(s.redacted for s in message.reasoning_signatures) == truth.encrypted
     terminal = truth.events[-1]

@@ -6,7 +6,7 @@ provider's streaming API. No I/O, no threads, no runtime dependencies.
 
 from __future__ import annotations
 
-from .accumulate import Accumulator, Message, ToolCall
+from .accumulate import Accumulator, Message, ServerToolCall, ToolCall
 from .dialects import DIALECTS
 from .encode import (
     AnthropicMessagesEncoder,
@@ -121,6 +121,7 @@ __all__ = [
     "ReasoningDelta",
     "ReasoningSignature",
     "RefusalDelta",
+    "ServerToolCall",
     "ServerToolResult",
     "SSEComment",
     "SSEDecoder",

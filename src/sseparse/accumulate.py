@@ -6,6 +6,10 @@ when read, so accumulating is linear in the size of the answer however it was sp
 
 Nothing is hidden: provider errors are kept in ``errors``, unmapped records in ``others``,
 reasoning signatures on their message, and ``done``/``clean`` say how the stream ended.
+
+Server-executed tools (web search, code execution: ``ToolCallStart(kind="server")`` and
+``ServerToolResult``) are not the client's to run, so they are kept apart from
+``Message.tool_calls``: ``Message.server_tool_calls`` holds each such call with its results.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from .events import (
     ReasoningDelta,
     ReasoningSignature,
     RefusalDelta,
+    ServerToolResult,
     StreamStart,
     TextDelta,
     ToolCallDelta,
@@ -39,18 +44,19 @@ from .events import (
 )
 from .partial import PartialJSON
 
-__all__ = ["Accumulator", "Message", "ToolCall"]
+__all__ = ["Accumulator", "Message", "ServerToolCall", "ToolCall"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCall:
     """A tool call as far as it has streamed.
 
-    ``arguments`` is the whole string received; ``parsed`` its JSON value, or ``None`` while it
-    is incomplete or when it is not valid JSON; ``partial`` the arguments read so far while
-    they stream (``PartialJSON``'s reading: strings up to their last character, nothing
-    unfinished; not part of equality); ``complete`` says whether ``ToolCallEnd`` was seen.
-    ``kind`` is ``"function"`` (the client runs it) or ``"server"`` (the provider did).
+    ``arguments`` is the whole string received; ``parsed`` its JSON value (``{}`` for an empty
+    string: a call without arguments), or ``None`` while it is incomplete or when it is not
+    valid JSON; ``partial`` the arguments read so far while they stream (``PartialJSON``'s
+    reading: strings up to their last character, nothing unfinished; not part of equality);
+    ``complete`` says whether ``ToolCallEnd`` was seen. ``kind`` is ``"function"`` (the
+    client runs it) or ``"server"`` (the provider did).
     """
 
     index: int
@@ -81,8 +87,29 @@ class _PartialReading:
         return self._reader.value
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerToolCall:
+    """A tool the provider ran itself (web search, code execution…) and what it returned.
+
+    ``index``, ``id``, ``name``, ``arguments``, ``parsed`` and ``complete`` are as in
+    ``ToolCall``; ``results`` are the ``ServerToolResult`` events that answered it, in order;
+    ``kind`` is always ``"server"``.
+    A result whose call never streamed (or named an unknown id) is kept as a call of its own,
+    with ``index=None``, its ``tool_call_id`` as ``id`` and no name or arguments.
+    """
+
+    index: int | None
+    id: str | None
+    name: str | None
+    arguments: str
+    parsed: Any = None
+    complete: bool = False
+    results: tuple[ServerToolResult, ...] = ()
+    kind: str = "server"
+
+
 class _CallState:
-    __slots__ = ("args", "complete", "id", "kind", "name", "reading")
+    __slots__ = ("args", "complete", "id", "kind", "name", "reading", "results")
 
     def __init__(self) -> None:
         self.id: str | None = None
@@ -91,6 +118,7 @@ class _CallState:
         self.args: list[str] = []
         self.complete = False
         self.reading = _PartialReading()
+        self.results: list[ServerToolResult] = []
 
 
 def _joined(parts: list[str]) -> str:
@@ -104,7 +132,7 @@ def _joined(parts: list[str]) -> str:
 
 def _parse(arguments: str) -> Any:
     if not arguments:
-        return None
+        return {}  # a call without arguments takes none (one end policy, issue 9)
     try:
         return loads(arguments)
     except ValueError:
@@ -122,6 +150,7 @@ class Message:
     __slots__ = (
         "_acc",
         "_calls",
+        "_orphans",
         "_reasoning",
         "_refusal",
         "_structured",
@@ -141,6 +170,7 @@ class Message:
         self._refusal: list[str] = []
         self._reasoning: list[str] = []
         self._calls: dict[int, _CallState] = {}
+        self._orphans: list[ServerToolResult] = []  # results whose call never streamed
         self.reasoning_signatures: list[ReasoningSignature] = []
         self.citations: list[Any] = []
         self.finish_reason: FinishReason | None = None
@@ -173,10 +203,13 @@ class Message:
 
     @property
     def tool_calls(self) -> list[ToolCall]:
-        """The tool calls, by their ordinal ``index``."""
+        """The tool calls the client must run, by their ordinal ``index`` (server-executed
+        calls are in ``server_tool_calls``)."""
         calls = []
         for index in sorted(self._calls):
             state = self._calls[index]
+            if state.kind == "server":
+                continue
             arguments = _joined(state.args)
             calls.append(
                 ToolCall(
@@ -190,6 +223,33 @@ class Message:
                     partial=state.reading.read(arguments),
                 )
             )
+        return calls
+
+    @property
+    def server_tool_calls(self) -> list[ServerToolCall]:
+        """The tools the provider ran itself, by ordinal ``index``, each with its results;
+        then results whose call never streamed (``index=None``)."""
+        calls = []
+        for index in sorted(self._calls):
+            state = self._calls[index]
+            if state.kind != "server":
+                continue
+            arguments = _joined(state.args)
+            calls.append(
+                ServerToolCall(
+                    index=index,
+                    id=state.id,
+                    name=state.name,
+                    arguments=arguments,
+                    parsed=_parse(arguments),
+                    complete=state.complete,
+                    results=tuple(state.results),
+                )
+            )
+        calls.extend(
+            ServerToolCall(index=None, id=r.tool_call_id, name=None, arguments="", results=(r,))
+            for r in self._orphans
+        )
         return calls
 
     @property
@@ -235,6 +295,18 @@ class Message:
                 }
                 for c in self.tool_calls
             ],
+            "server_tool_calls": [
+                {
+                    "index": c.index,
+                    "id": c.id,
+                    "name": c.name,
+                    "arguments": c.arguments,
+                    "parsed": c.parsed,
+                    "complete": c.complete,
+                    "results": [{"kind": r.kind, "content": r.content} for r in c.results],
+                }
+                for c in self.server_tool_calls
+            ],
             "citations": self.citations,
             "finish_reason": self.finish_reason,
             "finish_reason_raw": self.finish_reason_raw,
@@ -252,6 +324,20 @@ class Message:
         if state is None:
             state = self._calls[index] = _CallState()
         return state
+
+    def _server_result(self, result: ServerToolResult) -> None:
+        """Attach *result* to its call: the server call with its id, else (no id sent) the
+        latest server call still without a result, else keep it as an orphan."""
+        calls = self._calls
+        wanted = result.tool_call_id
+        for index in sorted(calls, reverse=True):
+            state = calls[index]
+            if state.kind == "server" and (
+                state.id == wanted if wanted is not None else not state.results
+            ):
+                state.results.append(result)
+                return
+        self._orphans.append(result)
 
 
 class Accumulator:
@@ -308,6 +394,7 @@ class Accumulator:
             StreamStart: self._start,
             ReasoningSignature: self._signature,
             Citation: self._citation,
+            ServerToolResult: self._server_result,
             ProviderError: self.errors.append,
             Other: self.others.append,
             Malformed: self.malformed.append,
@@ -361,6 +448,9 @@ class Accumulator:
 
     def _citation(self, event: Citation) -> None:
         self._get(event.choice).citations.append(event.value)
+
+    def _server_result(self, event: ServerToolResult) -> None:
+        self._get(event.choice)._server_result(event)
 
     def _tool_start(self, event: ToolCallStart) -> None:
         state = self._get(event.choice)._call(event.index)

@@ -21,6 +21,7 @@ Theory of operation. Detection happens in two steps, on the bytes as they arrive
    ConverseStream). Comments, ``retry`` fields and payloads that fit every dialect (an
    ``error`` object, ``[DONE]``) are skipped until one decides. A stream that ends before
    any record decides falls back to the format's most common dialect (SSE: ``openai``).
+   Where a dialect module knows its own shape, detection asks it (``Dialect.claims``).
 
 ``AutoDetector`` buffers the bytes until both are known (bounded by ``max_probe``), decoding
 each fragment once with a probe decoder, so detection is linear however the bytes are cut.
@@ -67,23 +68,9 @@ _ANTHROPIC_TYPES = frozenset(
         "ping",
     }
 )
-_COHERE_TYPES = frozenset(
-    {
-        "message-start",
-        "message-end",
-        "content-start",
-        "content-delta",
-        "content-end",
-        "tool-plan-delta",
-        "tool-call-start",
-        "tool-call-delta",
-        "tool-call-end",
-        "citation-start",
-        "citation-end",
-        "debug",
-    }
-)
-_MISTRAL_MODELS = ("mistral", "magistral", "codestral", "devstral", "ministral", "pixtral")
+# Dialects asked, in this order, whether they claim a record (Mistral before OpenAI chat:
+# its chunks are OpenAI chunks that name a Mistral model).
+_CLAIMANTS = ("openai-responses", "cohere", "cohere-v1", "mistral", "openai", "ollama")
 
 # The dialect chosen when input ends before any record decides.
 _FALLBACK = {"sse": "openai", "jsonlines": "ollama", "jsonarray": "gemini", "json": "openai"}
@@ -210,24 +197,21 @@ def _from_json(value: Any) -> str | None:
     if not isinstance(value, dict):
         return None
     kind = value.get("type")
-    if isinstance(kind, str):
-        if kind in _ANTHROPIC_TYPES:
-            return "anthropic"
-        if kind.startswith("response."):
-            return "openai-responses"
-        if kind in _COHERE_TYPES:
-            return "cohere"
+    if isinstance(kind, str) and kind in _ANTHROPIC_TYPES:
+        return "anthropic"
     if "candidates" in value or "usageMetadata" in value or "promptFeedback" in value:
         return "gemini"
-    if "event_type" in value:
-        return "cohere-v1"
-    if "choices" in value or value.get("object") == "chat.completion.chunk":
-        model = value.get("model")
-        if isinstance(model, str) and any(m in model.lower() for m in _MISTRAL_MODELS):
-            return "mistral"
-        return "openai"
-    if "done" in value and ("message" in value or "response" in value):
-        return "ollama"
+    return None
+
+
+def _claimed(record: Any) -> str | None:
+    """The first dialect of ``_CLAIMANTS`` that claims *record*, or ``None``."""
+    # Imported here: the dialect modules load only once a stream needs them.
+    from .dialects import dialect_class
+
+    for name in _CLAIMANTS:
+        if dialect_class(name).claims(record):
+            return name
     return None
 
 
@@ -243,22 +227,14 @@ def dialect_of(fmt: str, record: Any) -> str | None:
     if fmt == "jsonarray":
         return "gemini"
     if isinstance(record, SSEEvent):
-        by_json = _from_json(_loads(record.data))
+        by_json = _from_json(_loads(record.data)) or _claimed(record)
         if by_json is not None:
             return by_json
         if record.type in _ANTHROPIC_TYPES:
             return "anthropic"
-        if record.type.startswith("response."):
-            return "openai-responses"
-        if record.type in _COHERE_TYPES:
-            return "cohere"
         return None
     if isinstance(record, JSONRecord):
-        found = _from_json(record.value)
-        value = record.value
-        if found is None and isinstance(value, dict) and "model" in value and "created_at" in value:
-            return "ollama"
-        return found
+        return _from_json(record.value) or _claimed(record)
     return None
 
 

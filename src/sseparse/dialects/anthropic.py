@@ -20,6 +20,9 @@ name). The mapping:
                            ``ToolCallDelta``; ``thinking_delta`` → ``ReasoningDelta``;
                            ``signature_delta`` → ``ReasoningSignature``; ``citations_delta``
                            → ``Citation``
+content block ``*_tool_result``  ``ServerToolResult(tool_call_id=tool_use_id, kind=<type>,
+                           content)``: a server tool's result (web search, code execution,
+                           web fetch, tool search, MCP), never the client's to run
 ``content_block_stop``     ends a tool call: ``ToolCallEnd`` with the whole arguments string
 ``message_delta``          ``Finish`` (when ``stop_reason`` is set), then ``Usage``
 ``message_stop``           ``Done(clean=True)``, at once
@@ -29,8 +32,7 @@ anything else              ``Other(kind=<type>)``
 =========================  ==========================================================
 
 Every record produces at least one event: a record that maps to nothing above (a text block's
-``content_block_start`` with empty text, a ``content_block_stop`` of a text block, a server
-tool's ``*_tool_result`` block, an empty delta, an ``input_json_delta`` for a block that is not
+``content_block_start`` with empty text, a ``content_block_stop`` of a text block, an empty delta, an ``input_json_delta`` for a block that is not
 an open tool call, an unknown ``type``) yields
 ``Other(kind=<its type field>)`` so its payload (``raw``) is never lost. ``data: [DONE]``, which
 some gateways append, yields nothing; an SSE comment (a proxy's keep-alive) yields ``KeepAlive``.
@@ -75,8 +77,13 @@ terminating blank line never dispatches that event (WHATWG: an unfinished event 
 so if that event was ``message_stop`` the stream ends in ``Done(clean=False)``, after the
 ``Finish`` from ``message_delta``: the end marker was not received, and we do not guess it.
 
-Errors. A payload that is not JSON, not an object, lacks a string ``type``, or has fields of the
-wrong type raises ``MalformedPayload`` at the record's offset.
+Errors (DESIGN §1, the field rule of ``_fields``). Describing fields degrade: an ``id`` or
+``model`` of another JSON type becomes its decimal text or ``None``, a signature that is not a
+string and ``citations`` that are not a list are left in ``raw``, unknown keys are ignored. A
+payload that is not JSON, not an object, lacks a string ``type``, or has an answer field (text,
+a tool name or arguments, ``stop_reason``, a token count) of the wrong type raises
+``MalformedPayload`` at the record's offset; ``StreamParser`` keeps the events the record
+already gave and reports it as ``Malformed`` (or raises it with ``strict=True``).
 """
 
 from __future__ import annotations
@@ -88,20 +95,21 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
+from ._calls import Call, Calls
+from ._fields import answer_str, count, describe_str, opt_answer_str
+from ._finish import finish
 from ._typed_sse import TypedJSONDialect
+from ._usage import build_usage, sub
 
 __all__ = ["STOP_REASONS", "AnthropicDialect", "usage_from"]
 
@@ -116,71 +124,27 @@ STOP_REASONS: dict[str, FinishReason] = {
     "pause_turn": "other",
 }
 
-_USAGE_KEYS = (
-    "input_tokens",
-    "cache_read_input_tokens",
-    "cache_creation_input_tokens",
-    "output_tokens",
-)
-
-
-def _int_or_none(value: Any, key: str) -> int | None:
-    if value is None:
-        return None
-    if type(value) is not int:
-        raise TypeError(f"usage field {key!r} is not an integer")
-    return value
+_INPUT_KEYS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
 def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     """Build a normalized ``Usage`` from merged Anthropic usage *counts* (see module doc).
 
-    Raises ``TypeError`` when a count is not an integer (the caller reports it as malformed).
+    Raises ``TypeError`` when a count is not a count (``_usage.build_usage``; the caller
+    reports it as malformed).
     """
-    inp = _int_or_none(counts.get("input_tokens"), "input_tokens")
-    read = _int_or_none(counts.get("cache_read_input_tokens"), "cache_read_input_tokens")
-    write = _int_or_none(counts.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
-    out = _int_or_none(counts.get("output_tokens"), "output_tokens")
-    details = counts.get("output_tokens_details")
-    thinking = (
-        _int_or_none(details.get("thinking_tokens"), "thinking_tokens")
-        if isinstance(details, dict)
-        else None
-    )
+    inp, read, write = (count(counts.get(key), key) for key in _INPUT_KEYS)
     prompt = None
     if inp is not None or read is not None or write is not None:
         prompt = (inp or 0) + (read or 0) + (write or 0)
-    total = prompt + out if prompt is not None and out is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=out,
-        total_tokens=total,
-        cached_tokens=read,
-        reasoning_tokens=thinking,
-        cache_write_tokens=write,
-        raw=raw,
+    return build_usage(
+        raw,
+        prompt=prompt,
+        completion=counts.get("output_tokens"),
+        cached=read,
+        reasoning=sub(counts.get("output_tokens_details"), "thinking_tokens"),
+        cache_write=write,
     )
-
-
-class _Call:
-    """An open tool call: its ordinal, identity and the argument fragments so far."""
-
-    __slots__ = ("id", "initial", "kind", "name", "ordinal", "parts")
-
-    def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str, initial: Any):
-        self.ordinal = ordinal
-        self.id = id
-        self.name = name
-        self.kind = kind
-        self.initial = initial
-        self.parts: list[str] = []
-
-
-def _opt_str(block: dict[str, Any], key: str) -> str | None:
-    value = block.get(key)
-    if value is not None and type(value) is not str:
-        raise TypeError(f"{key!r} is not a string")
-    return value
 
 
 class AnthropicDialect(TypedJSONDialect):
@@ -193,11 +157,11 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_ordinal")
+    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_initial")
 
     def __init__(self) -> None:
-        self._calls: dict[int, _Call] = {}  # content-block index -> open tool call
-        self._ordinal = 0
+        self._calls = Calls()  # tool calls, keyed by content-block index while open
+        self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
         self._done = False
         self._handlers = {
@@ -225,8 +189,8 @@ class AnthropicDialect(TypedJSONDialect):
         message = value["message"]
         out.append(
             StreamStart(
-                id=_opt_str(message, "id"),
-                model=_opt_str(message, "model"),
+                id=describe_str(message.get("id")),
+                model=describe_str(message.get("model")),
                 provider="anthropic",
                 raw=value,
             )
@@ -243,34 +207,37 @@ class AnthropicDialect(TypedJSONDialect):
         if btype == "text":
             text = block.get("text")
             if text:
-                out.append(TextDelta(text=_str(text), raw=value))
+                out.append(TextDelta(text=answer_str(text, "text"), raw=value))
             citations = block.get("citations")
-            if citations:
-                if type(citations) is not list:
-                    raise TypeError("text block 'citations' is not a list")
+            if type(citations) is list:  # describing: another type stays in raw
                 out.extend(Citation(value=c, raw=value) for c in citations)
         elif btype == "thinking":
             text = block.get("thinking")
             if text:
-                out.append(ReasoningDelta(text=_str(text), raw=value))
-            signature = block.get("signature")
-            if signature:
-                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+                out.append(ReasoningDelta(text=answer_str(text, "thinking"), raw=value))
+            _signature(block.get("signature"), value, out)
         elif btype == "redacted_thinking":
-            out.append(ReasoningSignature(signature=_str(block["data"]), redacted=True, raw=value))
+            data = answer_str(block["data"], "redacted_thinking data")
+            out.append(ReasoningSignature(signature=data, redacted=True, raw=value))
         elif type(btype) is str and btype.endswith("tool_use"):
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
             kind = "function" if btype == "tool_use" else "server"
-            call_id, name = _opt_str(block, "id"), _opt_str(block, "name")
-            old = self._calls.pop(index, None)
+            call_id = describe_str(block.get("id"))
+            name = opt_answer_str(block.get("name"), "tool name")
+            old = self._calls.get(index)
             if old is not None:  # a block index reused while open: end the old call first
-                self._end(old, out, None)
-            call = _Call(self._ordinal, call_id, name, kind, block.get("input"))
-            self._ordinal += 1
-            self._calls[index] = call
+                self._end(old, value, out)
+            call = self._calls.start(call_id, name, value, out, key=index, kind=kind)
+            self._initial[call.ordinal] = block.get("input")
+        elif type(btype) is str and btype.endswith("_tool_result"):
             out.append(
-                ToolCallStart(index=call.ordinal, id=call.id, name=call.name, kind=kind, raw=value)
+                ServerToolResult(
+                    tool_call_id=describe_str(block.get("tool_use_id")),
+                    kind=btype,
+                    content=block.get("content"),
+                    raw=value,
+                )
             )
         elif type(btype) is not str:
             raise TypeError("content_block 'type' is not a string")
@@ -281,24 +248,21 @@ class AnthropicDialect(TypedJSONDialect):
         if dtype == "text_delta":
             text = delta["text"]
             if text:
-                out.append(TextDelta(text=_str(text), raw=value))
+                out.append(TextDelta(text=answer_str(text, "text"), raw=value))
         elif dtype == "input_json_delta":
-            fragment = _str(delta["partial_json"])
+            fragment = answer_str(delta["partial_json"], "partial_json")
             index = value["index"]
             if type(index) is not int:
                 raise TypeError("block 'index' is not an integer")
             call = self._calls.get(index)
-            if call is not None and fragment:
-                call.parts.append(fragment)
-                out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
+            if call is not None:
+                self._calls.delta(call, fragment, value, out)
         elif dtype == "thinking_delta":
             text = delta["thinking"]
             if text:
-                out.append(ReasoningDelta(text=_str(text), raw=value))
+                out.append(ReasoningDelta(text=answer_str(text, "thinking"), raw=value))
         elif dtype == "signature_delta":
-            signature = delta["signature"]
-            if signature:
-                out.append(ReasoningSignature(signature=_str(signature), raw=value))
+            _signature(delta.get("signature"), value, out)
         elif dtype == "citations_delta":
             out.append(Citation(value=delta["citation"], raw=value))
         elif type(dtype) is not str:
@@ -308,18 +272,16 @@ class AnthropicDialect(TypedJSONDialect):
         index = value["index"]
         if type(index) is not int:
             raise TypeError("block 'index' is not an integer")
-        call = self._calls.pop(index, None)
+        call = self._calls.get(index)
         if call is not None:
-            self._end(call, out, value)
+            self._end(call, value, out)
 
     def _message_delta(self, value: dict[str, Any], out: list[Event]) -> None:
         delta = value.get("delta") or {}
         reason = delta.get("stop_reason")
         if reason is not None:
             self._close_calls(out, value)
-            out.append(
-                Finish(reason=STOP_REASONS.get(_str(reason), "other"), raw_reason=reason, raw=value)
-            )
+            out.append(finish(reason, STOP_REASONS, raw=value))
         usage = value.get("usage")
         if usage is not None:
             counts = self._counts
@@ -356,37 +318,27 @@ class AnthropicDialect(TypedJSONDialect):
 
     # -- tool calls ------------------------------------------------------------------------
 
-    def _end(self, call: _Call, out: list[Event], raw: Any) -> None:
-        if call.parts:
-            arguments = "".join(call.parts)
-        else:
-            initial = call.initial
-            arguments = (
-                json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
-                if isinstance(initial, dict) and initial
-                else "{}"
-            )
-            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
-        out.append(
-            ToolCallEnd(
-                index=call.ordinal,
-                id=call.id,
-                name=call.name,
-                arguments=arguments,
-                kind=call.kind,
-                raw=raw,
-            )
-        )
+    def _end(self, call: Call, raw: Any, out: list[Event]) -> None:
+        """End *call*; when no fragment streamed, its arguments are the block's ``input``
+        (compact JSON of a non-empty object, else ``"{}"``), sent as one last fragment."""
+        initial = self._initial.pop(call.ordinal, None)
+        whole = None
+        if not call.parts:
+            whole = _compact(initial) if isinstance(initial, dict) and initial else "{}"
+        self._calls.end(call, raw, out, whole)
 
     def _close_calls(self, out: list[Event], raw: Any) -> None:
         calls = self._calls
-        if calls:
-            for call in sorted(calls.values(), key=lambda c: c.ordinal):
-                self._end(call, out, raw)
-            calls.clear()
+        for ordinal in sorted(calls.open):
+            self._end(calls.open[ordinal], raw, out)
 
 
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _signature(signature: Any, raw: Any, out: list[Event]) -> None:
+    """A thinking signature: opaque and only describing, so one that is not a non-empty
+    string is left in *raw*."""
+    if type(signature) is str and signature:
+        out.append(ReasoningSignature(signature=signature, raw=raw))

@@ -18,24 +18,34 @@ Both APIs send ``application/vnd.amazon.eventstream`` messages (``EventStreamMes
 A ConverseStream that carried an exception or error, or that ended before ``messageStop``,
 ends with ``Done(clean=False)``.
 
-Errors: a payload that is not a JSON object, or whose fields have the wrong types (a
-``contentBlockDelta`` without ``delta``, a non-string ``text``, a ``messageStop`` without a
-``stopReason`` string, …), raises ``MalformedPayload`` at the message's offset.
+Errors. Fields are read by the rule of ``_fields`` (DESIGN §1): describing fields (the
+``"p"`` padding, ``role``, ``metrics``, ``trace`` — a guardrail's verdicts included —, a
+``toolUseId`` of another JSON type, which becomes its decimal text or ``None``) never stop a
+message; a payload that is not a JSON object, or whose answer fields have the wrong types (a
+``contentBlockDelta`` without ``delta``, a non-string ``text`` or tool name, a ``messageStop``
+without a ``stopReason`` string, a token count that is not a count), raises
+``MalformedPayload`` at the message's offset, which ``StreamParser`` reports in-band as
+``Malformed`` after the events the message already gave (or raises with ``strict=True``).
 
 ConverseStream (``BedrockConverseDialect``, names ``bedrock`` and ``bedrock-converse``):
 
 =====================  ==============================================================
 ``messageStart``       ``StreamStart(provider="bedrock")``
 ``contentBlockStart``  ``toolUse`` → ``ToolCallStart`` (``kind="server"`` for
-                       ``type: server_tool_use``); other starts (``toolResult``,
+                       ``type: server_tool_use``, a tool Bedrock runs itself such as
+                       Nova's ``nova_code_interpreter``); other starts (``toolResult``,
                        ``image``) → ``Other(kind="contentBlockStart.<member>")``
 ``contentBlockDelta``  ``text`` → ``TextDelta``;
                        ``toolUse.input`` → ``ToolCallDelta``; ``reasoningContent``
                        ``text`` → ``ReasoningDelta``, ``signature`` →
                        ``ReasoningSignature``, ``redactedContent`` (base64) →
                        ``ReasoningSignature(redacted=True)``; ``citation`` →
-                       ``Citation``; others → ``Other(kind="contentBlockDelta.<member>")``
-``contentBlockStop``   ``ToolCallEnd`` when the block is a tool call
+                       ``Citation``; others (``toolResult`` items included) →
+                       ``Other(kind="contentBlockDelta.<member>")``
+``contentBlockStop``   ``ToolCallEnd`` when the block is a tool call; when it is a
+                       server tool's ``toolResult`` block, ``ServerToolResult(tool_call_id=
+                       toolUseId, kind=<its type>, content={"status", "content": [the
+                       delta items]})`` (Bedrock's own ``ToolResultBlock`` shape)
 ``messageStop``        ``Finish``: ``end_turn``/``stop_sequence`` → ``stop``,
                        ``max_tokens``/``model_context_window_exceeded`` → ``length``,
                        ``tool_use`` → ``tool_calls``, ``guardrail_intervened``/
@@ -76,21 +86,22 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     Other,
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.eventstream import EventStreamMessage
 from ._base import Dialect, load_json, malformed
+from ._calls import Calls
+from ._fields import count, describe_str, opt_answer_str
+from ._finish import finish
+from ._usage import build_usage
 
 __all__ = ["BedrockConverseDialect"]
 
@@ -103,10 +114,6 @@ _FINISH: dict[str, FinishReason] = {
     "guardrail_intervened": "content_filter",
     "content_filtered": "content_filter",
 }
-
-
-def _as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
@@ -202,12 +209,13 @@ class _Bedrock(Dialect[EventStreamMessage]):
 
 
 @dataclasses.dataclass(slots=True)
-class _ToolBlock:
-    index: int
+class _ResultBlock:
+    """A server tool's ``toolResult`` block: reported whole at its ``contentBlockStop``."""
+
     id: str | None
-    name: str | None
     kind: str
-    parts: list[str]
+    status: Any
+    items: list[Any]
 
 
 class BedrockConverseDialect(_Bedrock):
@@ -217,8 +225,8 @@ class BedrockConverseDialect(_Bedrock):
 
     def __init__(self) -> None:
         super().__init__()
-        self._tools: dict[Any, _ToolBlock] = {}  # open tool blocks by contentBlockIndex
-        self._count = 0  # tool calls seen so far (the next ordinal)
+        self._calls = Calls()  # tool calls, keyed by contentBlockIndex while open
+        self._results: dict[Any, _ResultBlock] = {}  # open toolResult blocks, likewise
 
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]
@@ -231,24 +239,20 @@ class BedrockConverseDialect(_Bedrock):
         elif event_type == "contentBlockStart":
             self._start(payload, out)
         elif event_type == "contentBlockStop":
-            block = self._tools.pop(payload.get("contentBlockIndex"), None)
-            if block is not None:
-                out.append(self._end(block, payload))
+            index = payload.get("contentBlockIndex")
+            call = self._calls.get(index)
+            result = self._results.pop(index, None)
+            if call is not None:
+                self._calls.end(call, payload, out)
+            elif result is not None:
+                out.append(_result(result, payload))
             else:
                 out.append(Other(kind="contentBlockStop", raw=payload))
         elif event_type == "messageStop":
             self._close_open(out)
-            raw_reason = payload.get("stopReason")
-            if not isinstance(raw_reason, str):
-                raise malformed(
-                    "messageStop without a stopReason string",
-                    offset=record.offset,
-                    payload=record.payload,
-                )
+            reason = finish(payload.get("stopReason"), _FINISH, raw=payload)
             self._ended = True
-            out.append(
-                Finish(reason=_FINISH.get(raw_reason, "other"), raw_reason=raw_reason, raw=payload)
-            )
+            out.append(reason)
         elif event_type == "metadata":
             usage = payload.get("usage")
             if isinstance(usage, dict):
@@ -263,15 +267,20 @@ class BedrockConverseDialect(_Bedrock):
         tool = start.get("toolUse")
         if isinstance(tool, dict):
             kind = "server" if tool.get("type") == "server_tool_use" else "function"
-            block = _ToolBlock(self._count, tool.get("toolUseId"), tool.get("name"), kind, [])
-            self._count += 1
-            self._tools[payload.get("contentBlockIndex")] = block
-            out.append(
-                ToolCallStart(
-                    index=block.index, id=block.id, name=block.name, kind=kind, raw=payload
-                )
-            )
+            name = opt_answer_str(tool.get("name"), "toolUse name")
+            call_id = describe_str(tool.get("toolUseId"))
+            key = payload.get("contentBlockIndex")
+            self._calls.start(call_id, name, payload, out, key=key, kind=kind)
         else:
+            result = start.get("toolResult")
+            if isinstance(result, dict):
+                word = result.get("type")
+                self._results[payload.get("contentBlockIndex")] = _ResultBlock(
+                    describe_str(result.get("toolUseId")),
+                    word if type(word) is str else "toolResult",
+                    result.get("status"),
+                    [],
+                )
             member = next(iter(start), "unknown")
             out.append(Other(kind=f"contentBlockStart.{member}", raw=payload))
 
@@ -299,14 +308,11 @@ class BedrockConverseDialect(_Bedrock):
                     payload=record.payload,
                 )
             index = payload.get("contentBlockIndex")
-            block = self._tools.get(index)
-            if block is None:  # a delta without its contentBlockStart: open the call here
-                block = self._tools[index] = _ToolBlock(self._count, None, None, "function", [])
-                self._count += 1
-                out.append(ToolCallStart(index=block.index, raw=payload))
+            call = self._calls.get(index)
+            if call is None:  # a delta without its contentBlockStart: open the call here
+                call = self._calls.start(None, None, payload, out, key=index)
             if fragment:
-                block.parts.append(fragment)
-                out.append(ToolCallDelta(index=block.index, arguments=fragment, raw=payload))
+                self._calls.delta(call, fragment, payload, out)
             else:
                 out.append(Other(kind="contentBlockDelta", raw=payload))
             return
@@ -329,42 +335,55 @@ class BedrockConverseDialect(_Bedrock):
         if citation is not None:
             out.append(Citation(value=citation, raw=payload))
             return
+        items = delta.get("toolResult")
+        result = self._results.get(payload.get("contentBlockIndex"))
+        if result is not None and items is not None:
+            result.items.extend(items if type(items) is list else [items])
         member = next((k for k in delta if k != "p"), "unknown")
         out.append(Other(kind=f"contentBlockDelta.{member}", raw=payload))
 
-    @staticmethod
-    def _end(block: _ToolBlock, raw: Any) -> ToolCallEnd:
-        return ToolCallEnd(
-            index=block.index,
-            id=block.id,
-            name=block.name,
-            arguments="".join(block.parts),
-            kind=block.kind,
-            raw=raw,
-        )
-
     def _close_open(self, out: list[Event]) -> None:
-        out.extend(self._end(block, None) for block in self._tools.values())
-        self._tools.clear()
+        self._calls.end_all(None, out)
+        out.extend(_result(result, None) for result in self._results.values())
+        self._results.clear()
+
+
+def _result(block: _ResultBlock, raw: Any) -> ServerToolResult:
+    return ServerToolResult(
+        tool_call_id=block.id,
+        kind=block.kind,
+        content={"status": block.status, "content": block.items},
+        raw=raw,
+    )
 
 
 def _converse_usage(usage: dict[str, Any], raw: dict[str, Any]) -> Usage:
     """``Usage`` from a ConverseStream ``metadata.usage`` object (see the module docstring)."""
-    fresh = _as_int(usage.get("inputTokens"))
-    read = _as_int(usage.get("cacheReadInputTokens"))
-    write = _as_int(usage.get("cacheWriteInputTokens"))
-    completion = _as_int(usage.get("outputTokens"))
+    return _inclusive(
+        raw,
+        usage.get("inputTokens"),
+        usage.get("cacheReadInputTokens"),
+        usage.get("cacheWriteInputTokens"),
+        usage.get("outputTokens"),
+        usage.get("totalTokens"),
+    )
+
+
+def _inclusive(raw: Any, fresh: Any, read: Any, write: Any, completion: Any, total: Any) -> Usage:
+    """``Usage`` from Bedrock's counts, where the input count excludes the cache's reads and
+    writes (see the module docstring); *total* is used only when a count is missing.
+
+    Raises ``TypeError`` for a count that is not a count (``_usage.build_usage``)."""
+    fresh, read, write = count(fresh), count(read), count(write)
     prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
-    total = _as_int(usage.get("totalTokens"))
-    if prompt is not None and completion is not None:
-        total = prompt + completion
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=read,
-        cache_write_tokens=write,
-        raw=raw,
+    both = prompt is not None and count(completion) is not None
+    return build_usage(
+        raw,
+        prompt=prompt,
+        completion=completion,
+        total=None if both else total,
+        cached=read,
+        cache_write=write,
     )
 
 
@@ -372,18 +391,14 @@ _METRICS = "amazon-bedrock-invocationMetrics"
 
 
 def _metrics_usage(metrics: dict[str, Any], raw: Any) -> Usage:
-    """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw)."""
-    fresh = _as_int(metrics.get("inputTokenCount"))
-    read = _as_int(metrics.get("cacheReadInputTokenCount"))
-    write = _as_int(metrics.get("cacheWriteInputTokenCount"))
-    completion = _as_int(metrics.get("outputTokenCount"))
-    prompt = None if fresh is None else fresh + (read or 0) + (write or 0)
-    total = prompt + completion if prompt is not None and completion is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=read,
-        cache_write_tokens=write,
-        raw=raw,
+    """``Usage`` from ``amazon-bedrock-invocationMetrics`` (token counts, latencies in raw).
+
+    Raises ``TypeError`` for a count that is not a count (``_usage.build_usage``)."""
+    return _inclusive(
+        raw,
+        metrics.get("inputTokenCount"),
+        metrics.get("cacheReadInputTokenCount"),
+        metrics.get("cacheWriteInputTokenCount"),
+        metrics.get("outputTokenCount"),
+        None,
     )

@@ -84,7 +84,9 @@ v1 calls have no id: ``call_<index>`` is synthesized.
 Both: every record produces at least one event (``Other`` when nothing else), every event's
 ``raw`` is the parsed object, exactly one ``Done`` per stream (``Done(clean=False)`` at end of
 input without the end marker), and a payload that is not a JSON object of the expected shape
-raises ``MalformedPayload`` at the record's offset, with no event from that record.
+raises ``MalformedPayload`` at the record's offset, after the events that record already
+yielded (``StreamParser`` reports it in-band). Describing fields of another type (ids,
+``error_type``) degrade to ``None`` or their decimal text.
 """
 
 from __future__ import annotations
@@ -96,23 +98,23 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     Other,
-    ProviderError,
     ReasoningDelta,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import Dialect, json_of, load_json, malformed, sse_type
+from ._calls import Call, Calls
+from ._errors import provider_error
+from ._fields import answer_str, describe_str, opt_answer_str
+from ._finish import finish as _finish
+from ._usage import build_usage, sub
 
-__all__ = ["FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
+__all__ = ["EVENT_TYPES", "FINISH_REASONS", "CohereDialect", "CohereV1Dialect", "usage_from"]
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "COMPLETE": "stop",
@@ -126,20 +128,28 @@ FINISH_REASONS: dict[str, FinishReason] = {
     "USER_CANCEL": "other",
 }
 
+EVENT_TYPES = frozenset(
+    {
+        "message-start",
+        "message-end",
+        "content-start",
+        "content-delta",
+        "content-end",
+        "tool-plan-delta",
+        "tool-call-start",
+        "tool-call-delta",
+        "tool-call-end",
+        "citation-start",
+        "citation-end",
+        "debug",
+    }
+)
+"""Cohere v2's event types (how a payload says it is Cohere's)."""
+
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
 # -- shared helpers ------------------------------------------------------------------------------
-
-
-def _str(value: Any, what: str) -> str:
-    if type(value) is not str:
-        raise TypeError(f"{what} is {type(value).__name__}, not a string")
-    return value
-
-
-def _opt_str(value: Any, what: str) -> str | None:
-    return None if value is None else _str(value, what)
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
@@ -153,108 +163,22 @@ def _opt_dict(value: Any, what: str) -> dict[str, Any]:
     return {} if value is None else _dict(value, what)
 
 
-def _count(counts: Any, key: str) -> int | None:
-    if not isinstance(counts, dict):
-        return None
-    value = counts.get(key)
-    if value is None:
-        return None
-    if type(value) is not int or value < 0:
-        raise TypeError(f"{key} is {value!r}, not a token count")
-    return value
-
-
 def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
     """Normalize a Cohere usage object (``tokens``, ``billed_units``, ``cached_tokens``) — see
     the module docstring; ``None`` when it holds no count. Raises ``TypeError`` for a count
     that is not a non-negative integer."""
     tokens = usage.get("tokens")
     billed = usage.get("billed_units")
-    prompt = _count(tokens, "input_tokens")
+    prompt = sub(tokens, "input_tokens")
     if prompt is None:
-        prompt = _count(billed, "input_tokens")
-    completion = _count(tokens, "output_tokens")
+        prompt = sub(billed, "input_tokens")
+    completion = sub(tokens, "output_tokens")
     if completion is None:
-        completion = _count(billed, "output_tokens")
-    cached = _count(usage, "cached_tokens")
+        completion = sub(billed, "output_tokens")
+    cached = usage.get("cached_tokens")
     if prompt is None and completion is None and cached is None:
         return None
-    total = prompt + completion if prompt is not None and completion is not None else None
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=cached,
-        raw=raw,
-    )
-
-
-class _Call:
-    __slots__ = ("id", "name", "ordinal", "parts")
-
-    def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
-        self.ordinal = ordinal
-        self.id = id
-        self.name = name
-        self.parts: list[str] = []
-
-
-class _Calls:
-    """Open tool calls keyed by the provider's index, with ordinals in order of appearance."""
-
-    __slots__ = ("count", "open")
-
-    def __init__(self) -> None:
-        self.open: dict[Any, _Call] = {}
-        self.count = 0  # calls started so far
-
-    def start(
-        self, key: Any, id: str | None, name: str | None, raw: Any, out: list[Event]
-    ) -> _Call:
-        old = self.open.pop(key, None)
-        if old is not None:  # an index reused while open: end the old call first
-            self.end(old, raw, out)
-        call = _Call(self.count, id, name)
-        self.count += 1
-        self.open[key] = call
-        out.append(ToolCallStart(index=call.ordinal, id=id, name=name, raw=raw))
-        return call
-
-    def delta(self, call: _Call, fragment: str, raw: Any, out: list[Event]) -> None:
-        if fragment:
-            call.parts.append(fragment)
-            out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=raw))
-
-    def end(self, call: _Call, raw: Any, out: list[Event]) -> None:
-        if call.parts:
-            arguments = "".join(call.parts)
-        else:
-            arguments = "{}"
-            out.append(ToolCallDelta(index=call.ordinal, arguments=arguments, raw=raw))
-        out.append(
-            ToolCallEnd(
-                index=call.ordinal, id=call.id, name=call.name, arguments=arguments, raw=raw
-            )
-        )
-
-    def end_all(self, raw: Any, out: list[Event]) -> None:
-        if self.open:
-            for call in sorted(self.open.values(), key=lambda c: c.ordinal):
-                self.end(call, raw, out)
-            self.open.clear()
-
-
-def _finish(raw_reason: Any, tool_calls_seen: bool, raw: Any) -> Finish:
-    word = _str(raw_reason, "finish_reason")
-    reason = FINISH_REASONS.get(word, "other")
-    if reason == "stop" and word == "COMPLETE" and tool_calls_seen:
-        reason = "tool_calls"
-    return Finish(reason=reason, raw_reason=word, raw=raw)
-
-
-def _error_event(error: Any, etype: Any, raw: Any) -> ProviderError:
-    message = error if type(error) is str else json.dumps(error, ensure_ascii=False)
-    return ProviderError(message=message, type=_opt_str(etype, "error_type"), raw=raw)
+    return build_usage(raw, prompt=prompt, completion=completion, cached=cached)
 
 
 # -- v2 ------------------------------------------------------------------------------------------
@@ -273,8 +197,15 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     __slots__ = ("_calls", "_done", "_handlers")
 
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A payload (or, when its data says nothing, an SSE event name) of a v2 type."""
+        value = json_of(record)
+        kind = value.get("type") if type(value) is dict else None
+        return (kind if type(kind) is str else sse_type(record)) in EVENT_TYPES
+
     def __init__(self) -> None:
-        self._calls = _Calls()
+        self._calls = Calls()
         self._done = False
         self._handlers = {
             "message-start": self._message_start,
@@ -315,7 +246,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             try:
                 handler(value, out)
             except _SHAPE_ERRORS as exc:
-                del out[n:]
+                # The events already appended stay (StreamParser's bad-record policy).
                 raise malformed(
                     f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
                     offset=record.offset,
@@ -334,47 +265,42 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     # -- handlers ----------------------------------------------------------------------------
 
     def _message_start(self, value: dict[str, Any], out: list[Event]) -> None:
-        out.append(StreamStart(id=_opt_str(value.get("id"), "id"), provider="cohere", raw=value))
+        out.append(StreamStart(id=describe_str(value.get("id")), provider="cohere", raw=value))
 
     def _content(self, value: dict[str, Any], out: list[Event]) -> None:
         content = _dict(value["delta"]["message"]["content"], "content")
         thinking = content.get("thinking")
         if thinking:
-            out.append(ReasoningDelta(text=_str(thinking, "content.thinking"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(thinking, "content.thinking"), raw=value))
         text = content.get("text")
         if text:
-            out.append(TextDelta(text=_str(text, "content.text"), raw=value))
+            out.append(TextDelta(text=answer_str(text, "content.text"), raw=value))
 
     def _tool_plan(self, value: dict[str, Any], out: list[Event]) -> None:
         plan = value["delta"]["message"]["tool_plan"]
         if plan:
-            out.append(ReasoningDelta(text=_str(plan, "tool_plan"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(plan, "tool_plan"), raw=value))
 
     def _tool_call_start(self, value: dict[str, Any], out: list[Event]) -> None:
         index = value["index"]
         call_obj = _dict(value["delta"]["message"]["tool_calls"], "tool_calls")
         function = _opt_dict(call_obj.get("function"), "function")
-        call = self._calls.start(
-            index,
-            _opt_str(call_obj.get("id"), "tool call id"),
-            _opt_str(function.get("name"), "function.name"),
-            value,
-            out,
-        )
-        arguments = function.get("arguments")
+        name = opt_answer_str(function.get("name"), "function.name")
+        arguments = opt_answer_str(function.get("arguments"), "function.arguments")
+        call = self._calls.start(describe_str(call_obj.get("id")), name, value, out, key=index)
         if arguments:
-            self._calls.delta(call, _str(arguments, "function.arguments"), value, out)
+            self._calls.delta(call, arguments, value, out)
 
     def _tool_call_delta(self, value: dict[str, Any], out: list[Event]) -> None:
-        call = self._calls.open.get(value["index"])
+        call = self._calls.get(value["index"])
         arguments = value["delta"]["message"]["tool_calls"]["function"]["arguments"]
-        fragment = _str(arguments, "function.arguments")
+        fragment = answer_str(arguments, "function.arguments")
         if call is None:  # a delta without its start: open the call here, never drop it
-            call = self._calls.start(value["index"], None, None, value, out)
+            call = self._calls.start(None, None, value, out, key=value["index"])
         self._calls.delta(call, fragment, value, out)
 
     def _tool_call_end(self, value: dict[str, Any], out: list[Event]) -> None:
-        call = self._calls.open.pop(value["index"], None)
+        call = self._calls.get(value["index"])
         if call is not None:
             self._calls.end(call, value, out)
 
@@ -386,9 +312,11 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         raw_reason = delta.get("finish_reason")
         usage = delta.get("usage")
         usage_event = None if usage is None else usage_from(_dict(usage, "usage"), value)
-        finish = None if raw_reason is None else _finish(raw_reason, False, value)
+        finish = None if raw_reason is None else _finish(raw_reason, FINISH_REASONS, raw=value)
         error = delta.get("error")
-        error_event = None if error is None else _error_event(error, delta.get("error_type"), value)
+        error_event = (
+            None if error is None else provider_error(error, value, type=delta.get("error_type"))
+        )
         if self._done:
             return  # a second end marker: reported as Other
         self._calls.end_all(value, out)
@@ -418,9 +346,15 @@ class CohereV1Dialect(Dialect[JSONRecord]):
 
     __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
 
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An object with ``event_type``."""
+        value = json_of(record)
+        return type(value) is dict and "event_type" in value
+
     def __init__(self) -> None:
-        self._calls = _Calls()
-        self._current: _Call | None = None  # the call the last tool_call_delta went to
+        self._calls = Calls()
+        self._current: Call | None = None  # the call the last tool_call_delta went to
         self._done = False
         self._plan_streamed = False
         self._handlers = {
@@ -452,7 +386,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             try:
                 handler(value, out)
             except _SHAPE_ERRORS as exc:
-                del out[n:]
+                # The events already appended stay (StreamParser's bad-record policy).
                 raise malformed(
                     f"{kind} record of unexpected shape ({type(exc).__name__}: {exc})",
                     offset=record.offset,
@@ -473,14 +407,14 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     def _stream_start(self, value: dict[str, Any], out: list[Event]) -> None:
         out.append(
             StreamStart(
-                id=_opt_str(value.get("generation_id"), "generation_id"),
+                id=describe_str(value.get("generation_id")),
                 provider="cohere",
                 raw=value,
             )
         )
 
     def _text(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["text"], "text")
+        text = answer_str(value["text"], "text")
         if text:
             out.append(TextDelta(text=text, raw=value))
 
@@ -488,7 +422,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         text = value.get("text")
         if text:
             self._plan_streamed = True
-            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(text, "text"), raw=value))
         delta = value.get("tool_call_delta")
         if delta is None:
             return
@@ -496,22 +430,23 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         index = delta.get("index")
         if index is not None and type(index) is not int:
             raise TypeError(f"tool_call_delta.index is {index!r}, not an integer")
-        name = _opt_str(delta.get("name"), "tool_call_delta.name")
+        name = opt_answer_str(delta.get("name"), "tool_call_delta.name")
+        # Read before any state changes: a bad fragment must not leave a half-started call.
+        parameters = opt_answer_str(delta.get("parameters"), "tool_call_delta.parameters")
         calls = self._calls
         call = self._current
         if index is not None:
-            call = calls.open.get(index)
+            call = calls.get(index)
         elif name is not None and call is not None and call.name is not None:
             call = None  # a second name without an index: the next call
         if call is None:
             key = index if index is not None else ("auto", calls.count)
-            call = calls.start(key, f"call_{calls.count}", name, value, out)
+            call = calls.start(f"call_{calls.count}", name, value, out, key=key)
         elif name is not None and call.name is None:
             call.name = name
         self._current = call
-        parameters = delta.get("parameters")
         if parameters:
-            calls.delta(call, _str(parameters, "tool_call_delta.parameters"), value, out)
+            calls.delta(call, parameters, value, out)
 
     def _tool_calls_generation(self, value: dict[str, Any], out: list[Event]) -> None:
         listed = value.get("tool_calls")
@@ -525,7 +460,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             parameters = item.get("parameters")
             whole.append(
                 (
-                    _str(item["name"], "tool call name"),
+                    answer_str(item["name"], "tool call name"),
                     json.dumps(
                         {} if parameters is None else parameters,
                         ensure_ascii=False,
@@ -536,18 +471,11 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         text = value.get("text")
         if text and not self._plan_streamed:
             self._plan_streamed = True
-            out.append(ReasoningDelta(text=_str(text, "text"), raw=value))
+            out.append(ReasoningDelta(text=answer_str(text, "text"), raw=value))
         self._calls.end_all(value, out)
         self._current = None
         for name, arguments in whole:
-            ordinal = self._calls.count
-            self._calls.count += 1
-            call_id = f"call_{ordinal}"
-            out.append(ToolCallStart(index=ordinal, id=call_id, name=name, raw=value))
-            out.append(ToolCallDelta(index=ordinal, arguments=arguments, raw=value))
-            out.append(
-                ToolCallEnd(index=ordinal, id=call_id, name=name, arguments=arguments, raw=value)
-            )
+            self._calls.whole(f"call_{self._calls.count}", name, arguments, value, out)
 
     def _citations(self, value: dict[str, Any], out: list[Event]) -> None:
         citations = value["citations"]
@@ -561,11 +489,15 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         meta = _opt_dict(response.get("meta"), "response.meta")
         usage_event = usage_from(meta, value)
         error = value.get("error", response.get("error"))
-        error_event = None if error is None else _error_event(error, None, value)
+        error_event = None if error is None else provider_error(error, value)
         if self._done:
             return
         self._calls.end_all(value, out)
-        finish = None if raw_reason is None else _finish(raw_reason, self._calls.count > 0, value)
+        finish = (
+            None
+            if raw_reason is None
+            else _finish(raw_reason, FINISH_REASONS, raw=value, calls=self._calls.count > 0)
+        )
         if error_event is not None:
             out.append(error_event)
         if finish is not None:

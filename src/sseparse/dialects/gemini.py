@@ -24,14 +24,19 @@ replay it on the right part — a function call's or a text's):
   ``executableCode`` (the code-execution tool, which Google runs) → a whole call with
   ``kind="server"``, ``name="code_execution"``, arguments the compact JSON of the
   ``executableCode`` object without its ``id`` (which becomes the call's id when sent), on the
-  same ordinal sequence; ``codeExecutionResult`` and any other part kind (``inlineData``,
-  ``fileData``, ``functionResponse``, …) → ``Other(kind=<the part's field name>)``;
+  same ordinal sequence; ``codeExecutionResult`` (what Google's run returned) →
+  ``ServerToolResult(tool_call_id=<its id or None>, kind="codeExecutionResult",
+  content=<the object>)``; any other part kind (``inlineData``, ``fileData``,
+  ``functionResponse``, …) → ``Other(kind=<the part's field name>)``;
   ``thoughtSignature`` on any part → ``ReasoningSignature``, after that part's own events.
   ``thought: true`` on a call is kept in ``raw`` only;
 * ``citationMetadata``, ``groundingMetadata``, ``urlContextMetadata`` on a candidate, when
   not empty → ``Citation(value={<field name>: <object>})``;
-* ``finishReason`` → ``Finish`` (raw word kept): ``STOP`` → ``tool_calls`` when the candidate
-  made a client function call (server code execution does not count), else ``stop``;
+* ``finishReason`` → ``Finish`` (raw word kept; with ``$alt=json;enum-encoding=int`` the
+  reason is a number, read by Google's ``FinishReason`` numbering,
+  ``FINISH_REASONS_BY_NUMBER``, and ``raw_reason`` is its name, or the number's text when it
+  is not a known one): ``STOP`` → ``tool_calls`` when the candidate made a client function
+  call (server code execution does not count), else ``stop``;
   ``MAX_TOKENS`` → ``length``; ``SAFETY``, ``RECITATION``, ``BLOCKLIST``,
   ``PROHIBITED_CONTENT``, ``SPII``, ``IMAGE_SAFETY``, ``IMAGE_PROHIBITED_CONTENT``,
   ``IMAGE_RECITATION`` → ``content_filter``; ``MALFORMED_FUNCTION_CALL``,
@@ -72,8 +77,15 @@ Not mapped (kept in the ``raw`` of an ``Other(kind="functionCall")``): Vertex's 
 function-call arguments (``functionCall`` with ``partialArgs``/``willContinue``), which are
 not whole calls; no capture of them exists to check a reassembly against.
 
-A chunk of the wrong shape (not an object, ``candidates`` not a list, a count that is not an
-integer, …) raises ``MalformedPayload`` at the record's offset.
+Fields are read by the rule of ``_fields`` (DESIGN §1). Describing fields degrade: a
+``responseId``, ``modelVersion`` or ``createTime`` of another JSON type becomes its decimal text
+or ``None``, a ``thoughtSignature`` that is not a string stays in ``raw``, an error's ``code``
+and ``status`` degrade alike; unknown keys, safety ratings, token details (integer
+``modality`` included) are not read. A chunk whose answer is of the wrong shape (not an object,
+``candidates`` or ``parts`` not a list, text or a function name not a string, ``args`` not an
+object, a count that is not a count, a ``finishReason`` neither a string nor an integer)
+raises ``MalformedPayload`` at the record's offset; ``StreamParser`` keeps the events the
+record already gave and reports it as ``Malformed`` (or raises it with ``strict=True``).
 """
 
 from __future__ import annotations
@@ -94,17 +106,17 @@ from ..events import (
     ProviderError,
     ReasoningDelta,
     ReasoningSignature,
+    ServerToolResult,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
+from ._calls import Calls
+from ._fields import count, describe_str, opt_answer_str
 
-__all__ = ["FINISH_REASONS", "GeminiDialect"]
+__all__ = ["FINISH_REASONS", "FINISH_REASONS_BY_NUMBER", "GeminiDialect"]
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "STOP": "stop",
@@ -124,10 +136,47 @@ FINISH_REASONS: dict[str, FinishReason] = {
 }
 """Gemini ``finishReason`` words and their normalized reason; any other word is ``other``."""
 
+# Google's FinishReason enum numbering (google.ai.generativelanguage.v1beta.Candidate), used
+# when the request asked for integer enums. Numbers past these are read as unknown words.
+FINISH_REASONS_BY_NUMBER: dict[int, str] = dict(
+    enumerate(
+        (
+            "FINISH_REASON_UNSPECIFIED",
+            "STOP",
+            "MAX_TOKENS",
+            "SAFETY",
+            "RECITATION",
+            "OTHER",
+            "LANGUAGE",
+            "BLOCKLIST",
+            "PROHIBITED_CONTENT",
+            "SPII",
+            "MALFORMED_FUNCTION_CALL",
+            "IMAGE_SAFETY",
+            "UNEXPECTED_TOOL_CALL",
+        )
+    )
+)
+"""Gemini's integer ``finishReason`` values and their names."""
+
+# PromptFeedback.BlockReason numbering, likewise (every block reason is a content filter).
+_BLOCK_REASONS_BY_NUMBER = dict(
+    enumerate(
+        (
+            "BLOCK_REASON_UNSPECIFIED",
+            "SAFETY",
+            "OTHER",
+            "BLOCKLIST",
+            "PROHIBITED_CONTENT",
+            "IMAGE_SAFETY",
+        )
+    )
+)
+
 _CITATION_FIELDS = ("citationMetadata", "groundingMetadata", "urlContextMetadata")
 # Part fields that qualify a part rather than carry content of their own.
 _PART_QUALIFIERS = frozenset({"thought", "thoughtSignature"})
-_HANDLED_PART_FIELDS = frozenset({"text", "functionCall", "executableCode"})
+_HANDLED_PART_FIELDS = frozenset({"text", "functionCall", "executableCode", "codeExecutionResult"})
 _USAGE_FIELDS = (
     "promptTokenCount",
     "candidatesTokenCount",
@@ -168,11 +217,14 @@ class _Bad(Exception):
     record's offset and payload by ``on_record``."""
 
 
-def _expect_str(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None or isinstance(value, str):
+def _enum_word(value: Any, names: dict[int, str], what: str) -> str | None:
+    """An enum field that carries the answer (a finish or block reason): its word, or for an
+    integer enum its name (the number's text when unknown); ``None`` when absent."""
+    if value is None or type(value) is str:
         return value
-    raise _Bad(f"{key!r} must be a string, not {type(value).__name__}")
+    if type(value) is int:
+        return names.get(value, str(value))
+    raise _Bad(f"{what} must be a string or an integer, not {value!r}")
 
 
 def _expect_dict(value: Any, what: str) -> dict[str, Any]:
@@ -213,7 +265,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     def __init__(self) -> None:
         self._started = False
         self._errored = False
-        self._calls: dict[int, int] = {}  # choice -> calls (function and server) so far
+        self._calls: dict[int, Calls] = {}  # choice -> its calls (function and server)
         self._function_calls: set[int] = set()  # choices that made a client function call
         self._seen: set[int] = set()  # choices seen
         self._finished: set[int] = set()  # choices that got a finishReason
@@ -251,7 +303,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
                     self._chunk(element, out)
             else:
                 self._chunk(value, out)
-        except _Bad as exc:
+        except (_Bad, TypeError) as exc:  # TypeError: an answer field read by _fields
             raise malformed(str(exc), offset=record.offset, payload=payload) from None
 
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
@@ -278,19 +330,23 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         before = len(out)
         if not self._started:
             self._started = True
-            created = _expect_str(chunk, "createTime")
+            created = chunk.get("createTime")
             out.append(
                 StreamStart(
-                    id=_expect_str(chunk, "responseId"),
-                    model=_expect_str(chunk, "modelVersion"),
-                    created=_unix_seconds(created) if created is not None else None,
+                    id=describe_str(chunk.get("responseId")),
+                    model=describe_str(chunk.get("modelVersion")),
+                    created=_unix_seconds(created) if type(created) is str else None,
                     provider=self.provider,
                     raw=chunk,
                 )
             )
         feedback = chunk.get("promptFeedback")
         if feedback is not None:
-            reason = _expect_str(_expect_dict(feedback, "'promptFeedback'"), "blockReason")
+            reason = _enum_word(
+                _expect_dict(feedback, "'promptFeedback'").get("blockReason"),
+                _BLOCK_REASONS_BY_NUMBER,
+                "'blockReason'",
+            )
             if reason is not None:
                 self._seen.add(0)
                 self._finished.add(0)
@@ -312,16 +368,12 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             out.append(ProviderError(message=error, raw=chunk))
             return
         error = _expect_dict(error, "'error'")
-        message = _expect_str(error, "message")
-        status = _expect_str(error, "status")
-        code = error.get("code")
-        if code is not None and (isinstance(code, bool) or not isinstance(code, (int, str))):
-            raise _Bad(f"'code' must be an integer or a string, not {code!r}")
+        message = describe_str(error.get("message"))
         out.append(
             ProviderError(
                 message=message if message is not None else _compact(error),
-                type=status,
-                code=str(code) if code is not None else None,
+                type=describe_str(error.get("status")),
+                code=describe_str(error.get("code")),
                 raw=chunk,
             )
         )
@@ -343,7 +395,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             metadata = candidate.get(field)
             if metadata:
                 out.append(Citation(value={field: metadata}, choice=choice, raw=chunk))
-        word = _expect_str(candidate, "finishReason")
+        word = _enum_word(candidate.get("finishReason"), FINISH_REASONS_BY_NUMBER, "'finishReason'")
         if word is not None:
             reason = FINISH_REASONS.get(word, "other")
             if reason == "stop" and choice in self._function_calls:
@@ -357,8 +409,8 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         thought = part.get("thought", False)
         if not isinstance(thought, bool):
             raise _Bad(f"'thought' must be a boolean, not {thought!r}")
-        signature = _expect_str(part, "thoughtSignature")
-        text = _expect_str(part, "text")
+        signature = part.get("thoughtSignature")  # describing: a non-string stays in raw
+        text = opt_answer_str(part.get("text"), "'text'")
         if text:
             if thought:
                 out.append(ReasoningDelta(text=text, choice=choice, raw=chunk))
@@ -370,6 +422,18 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         code = part.get("executableCode")
         if code is not None:
             self._code_execution(_expect_dict(code, "'executableCode'"), choice, chunk, out)
+        result = part.get("codeExecutionResult")
+        if result is not None:
+            result = _expect_dict(result, "'codeExecutionResult'")
+            out.append(
+                ServerToolResult(
+                    tool_call_id=describe_str(result.get("id")),
+                    kind="codeExecutionResult",
+                    content=result,
+                    choice=choice,
+                    raw=chunk,
+                )
+            )
         if _HANDLED_PART_FIELDS.isdisjoint(part):
             # A part kind this dialect does not map (inlineData, codeExecutionResult, …).
             # Extra fields beside a mapped one stay reachable through that event's raw chunk.
@@ -377,13 +441,8 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
                 if key not in _PART_QUALIFIERS:
                     out.append(Other(kind=key, raw=chunk))
                     break
-        if signature:
+        if type(signature) is str and signature:
             out.append(ReasoningSignature(signature=signature, choice=choice, raw=part))
-
-    def _next_index(self, choice: int) -> int:
-        index = self._calls.get(choice, 0)
-        self._calls[choice] = index + 1
-        return index
 
     def _function_call(
         self, call: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
@@ -391,37 +450,24 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         if "partialArgs" in call or "willContinue" in call:
             out.append(Other(kind="functionCall", raw=chunk))  # not mapped: see the docstring
             return
-        name = _expect_str(call, "name")
-        call_id = _expect_str(call, "id")
+        name = opt_answer_str(call.get("name"), "'name'")
         args = call.get("args")
         arguments = "{}" if args is None else _compact(_expect_dict(args, "'args'"))
-        index = self._next_index(choice)
         self._function_calls.add(choice)
         self._whole_call(
-            index, call_id or f"call_{index}", name, arguments, "function", choice, chunk, out
+            describe_str(call.get("id")), name, arguments, "function", choice, chunk, out
         )
 
     def _code_execution(
         self, code: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
     ) -> None:
-        call_id = _expect_str(code, "id")
         arguments = _compact({k: v for k, v in code.items() if k != "id"})
-        index = self._next_index(choice)
-        self._whole_call(
-            index,
-            call_id or f"call_{index}",
-            "code_execution",
-            arguments,
-            "server",
-            choice,
-            chunk,
-            out,
-        )
+        call_id = describe_str(code.get("id"))
+        self._whole_call(call_id, "code_execution", arguments, "server", choice, chunk, out)
 
-    @staticmethod
     def _whole_call(
-        index: int,
-        call_id: str,
+        self,
+        call_id: str | None,
         name: str | None,
         arguments: str,
         kind: str,
@@ -429,36 +475,21 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         chunk: dict[str, Any],
         out: list[Event],
     ) -> None:
-        out.append(
-            ToolCallStart(index=index, id=call_id, name=name, kind=kind, choice=choice, raw=chunk)
-        )
-        out.append(ToolCallDelta(index=index, arguments=arguments, choice=choice, raw=chunk))
-        out.append(
-            ToolCallEnd(
-                index=index,
-                id=call_id,
-                name=name,
-                arguments=arguments,
-                kind=kind,
-                choice=choice,
-                raw=chunk,
-            )
-        )
+        """A call sent whole: start, its one fragment, end; its id is ``call_<index>`` when
+        the provider sends none."""
+        calls = self._calls.get(choice)
+        if calls is None:
+            calls = self._calls[choice] = Calls(choice)
+        call = calls.start(call_id or f"call_{calls.count}", name, chunk, out, kind=kind)
+        calls.delta(call, arguments, chunk, out)
+        calls.end(call, chunk, out)
 
     def _usage_of(self, usage: dict[str, Any], chunk: dict[str, Any], out: list[Event]) -> None:
-        get = usage.get
-        prompt, candidates, thoughts, tool_use, cached, total = counts = (
-            get("promptTokenCount"),
-            get("candidatesTokenCount"),
-            get("thoughtsTokenCount"),
-            get("toolUsePromptTokenCount"),
-            get("cachedContentTokenCount"),
-            get("totalTokenCount"),
+        # _fields.count: a count is a non-negative integer (an integral float too), else the
+        # record is reported; a JSON true is not a count.
+        prompt, candidates, thoughts, tool_use, cached, total = counts = tuple(
+            count(usage.get(key), repr(key)) for key in _USAGE_FIELDS
         )
-        for key, count in zip(_USAGE_FIELDS, counts, strict=True):
-            # type() is int, not isinstance: a JSON true is not a count.
-            if count is not None and (type(count) is not int or count < 0):
-                raise _Bad(f"{key!r} must be a non-negative integer, not {count!r}")
         if counts == _NO_COUNTS:
             return
         prompt_tokens = (prompt or 0) + (tool_use or 0)

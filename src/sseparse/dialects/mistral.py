@@ -17,12 +17,16 @@ Usage sits on the finish chunk; the stream ends with ``data: [DONE]``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..events import FinishReason
+from ._base import json_of
 from .openai_chat import FINISH_REASONS, OpenAIChatDialect
 
 __all__ = ["MistralDialect"]
+
+# The model families Mistral serves: how a chunk says it is Mistral's.
+_MODELS = ("mistral", "magistral", "codestral", "devstral", "ministral", "pixtral")
 
 
 class MistralDialect(OpenAIChatDialect):
@@ -38,3 +42,11 @@ class MistralDialect(OpenAIChatDialect):
     }
 
     __slots__ = ()
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An OpenAI chat chunk whose ``model`` is one of Mistral's families."""
+        if not OpenAIChatDialect.claims(record):
+            return False
+        model = json_of(record).get("model")
+        return type(model) is str and any(m in model.lower() for m in _MODELS)

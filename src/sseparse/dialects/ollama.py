@@ -41,8 +41,10 @@ End of stream: ``"done": true`` is the end marker (``Done(clean=True)`` at once;
 it are still decoded). At end of input without it, ``Done(clean=False)`` (an error object
 ends the stream that way, since Ollama sends no ``done`` after it). Exactly one ``Done``.
 
-Errors: an object that is not a JSON object, or fields of the wrong type, raise
-``MalformedPayload`` at the record's offset.
+Errors: describing fields of another type (``model``, ``created_at``, a tool call's ``id``)
+degrade to ``None``; a record that is not a JSON object, or whose answer fields (text, tool
+names, ``done_reason``, counts) have the wrong type, raises ``MalformedPayload`` at the
+record's offset, after the events it already yielded (``StreamParser`` reports it in-band).
 """
 
 from __future__ import annotations
@@ -59,17 +61,17 @@ from ..events import (
     Finish,
     FinishReason,
     Other,
-    ProviderError,
     ReasoningDelta,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    Usage,
 )
 from ..framing.records import JSONRecord
-from ._base import Dialect, malformed
+from ._base import Dialect, json_of, malformed
+from ._calls import Calls
+from ._errors import provider_error
+from ._fields import answer_str, describe_int, describe_str
+from ._finish import finish
+from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
 
@@ -94,20 +96,6 @@ def unix_seconds(stamp: str) -> int | None:
     return seconds
 
 
-def _str(value: Any, what: str) -> str:
-    if type(value) is not str:
-        raise TypeError(f"{what} is {type(value).__name__}, not a string")
-    return value
-
-
-def _count(value: Any, what: str) -> int | None:
-    if value is None:
-        return None
-    if type(value) is not int or value < 0:
-        raise TypeError(f"{what} is {value!r}, not a token count")
-    return value
-
-
 # One TextDelta per NDJSON line on the hot path: built through its slots (see _build).
 _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
@@ -128,7 +116,18 @@ class OllamaDialect(Dialect[JSONRecord]):
     def __init__(self) -> None:
         self._started = False
         self._done = False
-        self._calls = 0  # tool calls seen so far (the next call's index)
+        self._calls = Calls()
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An object with ``done`` beside ``message`` or ``response``; an NDJSON object with
+        ``model`` and ``created_at`` (and nothing another dialect claims)."""
+        value = json_of(record)
+        if type(value) is not dict:
+            return False
+        if "done" in value and ("message" in value or "response" in value):
+            return True
+        return type(record) is JSONRecord and "model" in value and "created_at" in value
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
         """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
@@ -161,7 +160,7 @@ class OllamaDialect(Dialect[JSONRecord]):
         try:
             self._object(value, out)
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
-            del out[n:]  # a bad record yields no events, only the error
+            # The events already appended stay (StreamParser's bad-record policy).
             raise malformed(
                 f"Ollama record of unexpected shape ({exc})",
                 offset=record.offset,
@@ -181,17 +180,15 @@ class OllamaDialect(Dialect[JSONRecord]):
     def _object(self, value: dict[str, Any], out: list[Event]) -> None:
         error = value.get("error")
         if error is not None:
-            text = error if type(error) is str else json.dumps(error, ensure_ascii=False)
-            out.append(ProviderError(message=text, raw=value))
+            out.append(provider_error(error, value))
             return
         if not self._started:
             self._started = True
-            model = value.get("model")
             stamp = value.get("created_at")
             out.append(
                 StreamStart(
-                    model=None if model is None else _str(model, "model"),
-                    created=None if stamp is None else unix_seconds(_str(stamp, "created_at")),
+                    model=describe_str(value.get("model")),
+                    created=unix_seconds(stamp) if type(stamp) is str else describe_int(stamp),
                     provider="ollama",
                     raw=value,
                 )
@@ -202,20 +199,20 @@ class OllamaDialect(Dialect[JSONRecord]):
                 raise TypeError(f"message is {type(message).__name__}, not an object")
             thinking = message.get("thinking")
             if thinking:
-                out.append(ReasoningDelta(text=_str(thinking, "message.thinking"), raw=value))
+                out.append(ReasoningDelta(text=answer_str(thinking, "message.thinking"), raw=value))
             content = message.get("content")
             if content:
-                out.append(TextDelta(text=_str(content, "message.content"), raw=value))
+                out.append(TextDelta(text=answer_str(content, "message.content"), raw=value))
             calls = message.get("tool_calls")
             if calls:
                 self._tool_calls(calls, value, out)
         else:  # /api/generate
             thinking = value.get("thinking")
             if thinking:
-                out.append(ReasoningDelta(text=_str(thinking, "thinking"), raw=value))
+                out.append(ReasoningDelta(text=answer_str(thinking, "thinking"), raw=value))
             response = value.get("response")
             if response:
-                out.append(TextDelta(text=_str(response, "response"), raw=value))
+                out.append(TextDelta(text=answer_str(response, "response"), raw=value))
         done = value.get("done")
         if done is True:
             self._finish(value, out)
@@ -227,45 +224,28 @@ class OllamaDialect(Dialect[JSONRecord]):
             raise TypeError(f"message.tool_calls is {type(calls).__name__}, not a list")
         for call in calls:
             function = call["function"]
-            name = _str(function["name"], "function.name")
+            name = answer_str(function["name"], "function.name")
             arguments = function.get("arguments")
-            if type(arguments) is not str:
-                arguments = json.dumps(
-                    {} if arguments is None else arguments,
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
-            index = self._calls
-            self._calls += 1
-            call_id = call.get("id")
-            call_id = f"call_{index}" if call_id is None else _str(call_id, "tool call id")
-            out.append(ToolCallStart(index=index, id=call_id, name=name, raw=value))
-            out.append(ToolCallDelta(index=index, arguments=arguments, raw=value))
-            out.append(
-                ToolCallEnd(index=index, id=call_id, name=name, arguments=arguments, raw=value)
-            )
+            if arguments is None:
+                arguments = ""
+            elif type(arguments) is not str:
+                arguments = json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))
+            call_id = describe_str(call.get("id")) or f"call_{self._calls.count}"
+            self._calls.whole(call_id, name, arguments, value, out)
 
     def _finish(self, value: dict[str, Any], out: list[Event]) -> None:
         raw_reason = value.get("done_reason")
-        if raw_reason is None:
-            reason: FinishReason = "other"
-        else:
-            reason = DONE_REASONS.get(_str(raw_reason, "done_reason"), "other")
-            if reason == "stop" and self._calls:
-                reason = "tool_calls"
-        prompt = _count(value.get("prompt_eval_count"), "prompt_eval_count")
-        completion = _count(value.get("eval_count"), "eval_count")
-        out.append(Finish(reason=reason, raw_reason=raw_reason, raw=value))
+        prompt = value.get("prompt_eval_count")
+        completion = value.get("eval_count")
+        usage = None
         if prompt is not None or completion is not None:
-            total = prompt + completion if prompt is not None and completion is not None else None
-            out.append(
-                Usage(
-                    prompt_tokens=prompt,
-                    completion_tokens=completion,
-                    total_tokens=total,
-                    raw=value,
-                )
-            )
+            usage = build_usage(value, prompt=prompt, completion=completion)
+        if raw_reason is None:
+            out.append(Finish(reason="other", raw=value))
+        else:
+            out.append(finish(raw_reason, DONE_REASONS, raw=value, calls=self._calls.count > 0))
+        if usage is not None:
+            out.append(usage)
         if not self._done:
             self._done = True
             out.append(Done(clean=True, raw=value))

@@ -53,11 +53,9 @@ from ..events import (
     Citation,
     Done,
     Event,
-    Finish,
     FinishReason,
     KeepAlive,
     Other,
-    ProviderError,
     ReasoningDelta,
     ReasoningSignature,
     RefusalDelta,
@@ -69,7 +67,11 @@ from ..events import (
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
-from ._base import Dialect, malformed
+from ._base import Dialect, json_of, malformed
+from ._errors import provider_error
+from ._fields import describe_int, describe_str, opt_answer_str
+from ._finish import finish
+from ._usage import build_usage, sub
 
 __all__ = ["FINISH_REASONS", "OpenAIChatDialect", "provider_error", "usage_event"]
 
@@ -133,23 +135,9 @@ class _Choice:
         return call
 
 
-def _opt_str(value: Any, what: str) -> str | None:
-    """A string field that may be absent: ``None`` and ``""`` are both "not sent"."""
-    if value is None or value == "":
-        return None
-    if type(value) is not _str:
-        raise TypeError(f"{what} is {type(value).__name__}, not a string")
-    return value
-
-
-def _count(value: Any) -> int | None:
-    if value is None:
-        return None
-    if type(value) is _int:
-        return value
-    if type(value) is float and value.is_integer():
-        return int(value)
-    raise TypeError(f"token count is {value!r}, not an integer")
+def _name(value: Any, what: str) -> str | None:
+    """An answer string that may be absent: ``None`` and ``""`` are both "not sent"."""
+    return opt_answer_str(value, what) or None
 
 
 def usage_event(usage: dict[str, Any]) -> Usage:
@@ -162,55 +150,18 @@ def usage_event(usage: dict[str, Any]) -> Usage:
     """
     if type(usage) is not _dict:
         raise TypeError(f"usage is {type(usage).__name__}, not an object")
-    prompt = _count(usage.get("prompt_tokens"))
-    completion = _count(usage.get("completion_tokens"))
-    total = _count(usage.get("total_tokens"))
-    cached = reasoning = None
-    details = usage.get("prompt_tokens_details")
-    if type(details) is _dict:
-        cached = _count(details.get("cached_tokens"))
-    if cached is None:
-        cached = _count(usage.get("prompt_cache_hit_tokens"))
-    details = usage.get("completion_tokens_details")
-    if type(details) is _dict:
-        reasoning = _count(details.get("reasoning_tokens"))
-    cost = usage.get("cost")
-    if cost is not None:
-        # Some gateways send the cost as a decimal string.
-        if type(cost) is _str or type(cost) is _int or type(cost) is float:
-            cost = float(cost)
-        else:
-            raise TypeError(f"cost is {cost!r}, not a number")
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=cached,
-        reasoning_tokens=reasoning,
-        cache_write_tokens=_count(usage.get("cache_creation_input_tokens")),
-        cost=cost,
-        raw=usage,
+    cached = sub(usage.get("prompt_tokens_details"), "cached_tokens")
+    return build_usage(
+        usage,
+        prompt=usage.get("prompt_tokens"),
+        completion=usage.get("completion_tokens"),
+        total=usage.get("total_tokens"),
+        cached=usage.get("prompt_cache_hit_tokens") if cached is None else cached,
+        reasoning=sub(usage.get("completion_tokens_details"), "reasoning_tokens"),
+        cache_write=usage.get("cache_creation_input_tokens"),
+        # Routers send a number, a decimal string or an object of per-part costs.
+        cost=usage.get("cost"),
     )
-
-
-def provider_error(error: Any, raw: Any) -> ProviderError:
-    """Build ``ProviderError`` from an ``error`` value: an object with ``message``/``type``/
-    ``code`` (numbers become decimal strings), or a bare string."""
-    if type(error) is _dict:
-        message = error.get("message")
-        if type(message) is not _str:
-            message = json.dumps(error, ensure_ascii=False) if message is None else _str(message)
-        etype = error.get("type")
-        code = error.get("code")
-        return ProviderError(
-            message=message,
-            type=None if etype is None else _str(etype),
-            code=None if code is None else _str(code),
-            raw=raw,
-        )
-    if type(error) is _str:
-        return ProviderError(message=error, raw=raw)
-    return ProviderError(message=json.dumps(error, ensure_ascii=False), raw=raw)
 
 
 class OpenAIChatDialect(Dialect[SSERecord]):
@@ -228,6 +179,14 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         self._started = False
         self._done = False
         self._choices: dict[int, _Choice] = {}
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A chunk with ``choices``, or one that names itself ``chat.completion.chunk``."""
+        value = json_of(record)
+        return type(value) is _dict and (
+            "choices" in value or value.get("object") == "chat.completion.chunk"
+        )
 
     # -- records ----------------------------------------------------------------------------
 
@@ -318,13 +277,11 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             out.append(Other(kind="prompt_filter_results", raw=chunk))
 
     def _start(self, chunk: dict[str, Any], out: list[Event]) -> None:
-        id = _opt_str(chunk.get("id"), "id")
-        model = _opt_str(chunk.get("model"), "model")
+        id = describe_str(chunk.get("id"))
+        model = describe_str(chunk.get("model"))
         if id is None and model is None:
             return
-        created = chunk.get("created")
-        if created is not None and (type(created) is not _int or created == 0):
-            created = None
+        created = describe_int(chunk.get("created")) or None  # some servers send 0
         self._started = True
         out.append(
             StreamStart(id=id, model=model, created=created, provider=self.provider, raw=chunk)
@@ -356,19 +313,11 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     self._delta(delta, content, index, chunk, out)
         elif delta is not None and type(delta) is not _dict:
             raise TypeError(f"delta is {type(delta).__name__}, not an object")
-        finish = choice.get("finish_reason")
-        if finish is not None and finish != "":
-            if type(finish) is not _str:
-                raise TypeError(f"finish_reason is {finish!r}, not a string")
+        word = choice.get("finish_reason")
+        if word is not None and word != "":
+            end = finish(word, self.finish_reasons, raw=chunk, choice=index)
             self._close_calls(out, index, chunk)
-            out.append(
-                Finish(
-                    reason=self.finish_reasons.get(finish, "other"),
-                    raw_reason=finish,
-                    choice=index,
-                    raw=chunk,
-                )
-            )
+            out.append(end)
 
     def _delta(
         self, delta: dict[str, Any], content: Any, index: int, chunk: Any, out: list[Event]
@@ -431,19 +380,19 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                 raise TypeError("a reasoning_details item is not an object")
             kind = item.get("type")
             if kind == "reasoning.encrypted":
-                data = _opt_str(item.get("data"), "reasoning.encrypted data")
+                data = _name(item.get("data"), "reasoning.encrypted data")
                 if data is not None:
                     out.append(
                         ReasoningSignature(signature=data, redacted=True, choice=index, raw=chunk)
                     )
                 continue
             if kind == "reasoning.text" or kind == "reasoning.summary":
-                text = _opt_str(item.get("text" if kind == "reasoning.text" else "summary"), kind)
+                text = _name(item.get("text" if kind == "reasoning.text" else "summary"), kind)
                 if text is not None and not said:
                     out.append(_reasoning_delta(text, index, chunk))
             else:
                 out.append(Other(kind=_str(kind), raw=chunk))
-            signature = _opt_str(item.get("signature"), "signature")
+            signature = _name(item.get("signature"), "signature")
             if signature is not None:
                 out.append(ReasoningSignature(signature=signature, choice=index, raw=chunk))
 
@@ -455,7 +404,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             raise TypeError(f"a content part is {type(part).__name__}, not an object")
         kind = part.get("type")
         if kind == "text":
-            text = _opt_str(part.get("text"), "text part")
+            text = _name(part.get("text"), "text part")
             if text is not None:
                 out.append(_text_delta(text, index, chunk))
         elif kind == "thinking":
@@ -465,7 +414,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     if type(inner) is not _dict:
                         raise TypeError("a thinking part is not an object")
                     if inner.get("type", "text") == "text":
-                        text = _opt_str(inner.get("text"), "thinking text")
+                        text = _name(inner.get("text"), "thinking text")
                         if text is not None:
                             out.append(_reasoning_delta(text, index, chunk))
                     elif inner.get("type") == "reference":
@@ -473,7 +422,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     else:
                         out.append(Other(kind=f"thinking.{inner.get('type')}", raw=chunk))
             else:
-                text = _opt_str(thinking, "thinking")
+                text = _name(thinking, "thinking")
                 if text is not None:
                     out.append(_reasoning_delta(text, index, chunk))
         elif kind == "reference":
@@ -522,8 +471,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         position = call.get("index")
         if position is not None and (type(position) is not _int or position < 0):
             raise TypeError(f"tool call index is {position!r}, not a natural number")
-        id = _opt_str(call.get("id"), "tool call id")
-        name = _opt_str(function.get("name"), "function name")
+        id = describe_str(call.get("id"))
+        name = _name(function.get("name"), "function name")
         arguments = _arguments(function.get(args_key))
         state = self._state(index)
         target: _Call | None = None
@@ -570,7 +519,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         """Legacy ``delta.function_call``: one call per choice, name first, then arguments."""
         if type(fc) is not _dict:
             raise TypeError(f"function_call is {type(fc).__name__}, not an object")
-        name = _opt_str(fc.get("name"), "function_call name")
+        name = _name(fc.get("name"), "function_call name")
         arguments = _arguments(fc.get("arguments"))
         state = self._state(index)
         call = state.function_call

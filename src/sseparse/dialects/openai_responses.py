@@ -113,15 +113,19 @@ from ..events import (
     RefusalDelta,
     StreamStart,
     TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
+from ._base import json_of, sse_type
+from ._calls import Call, Calls
+from ._errors import provider_error
+from ._fields import answer_str, count, describe_int, describe_str, opt_answer_str
+from ._finish import finish
 from ._typed_sse import TypedJSONDialect
+from ._usage import build_usage, sub
 
 __all__ = ["INCOMPLETE_REASONS", "OpenAIResponsesDialect", "usage_from"]
 
+_COMPLETED: dict[str, FinishReason] = {"completed": "stop"}
 INCOMPLETE_REASONS: dict[str, FinishReason] = {
     "max_output_tokens": "length",
     "content_filter": "content_filter",
@@ -142,65 +146,23 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _opt_str(value: Any) -> str | None:
-    if value is not None and type(value) is not str:
-        raise TypeError(f"expected a string or null, got {type(value).__name__}")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    if value is not None and type(value) is not int:
-        raise TypeError(f"expected an integer or null, got {type(value).__name__}")
-    return value
-
-
 def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
     """Build ``Usage`` from a Responses ``usage`` object (see module doc).
 
     Raises ``TypeError``/``AttributeError`` for counts of the wrong type (reported by the
-    caller as ``MalformedPayload``).
+    caller as ``Malformed``); a cost of another type is ``None``.
     """
-    prompt = _opt_int(usage.get("input_tokens"))
-    completion = _opt_int(usage.get("output_tokens"))
-    total = _opt_int(usage.get("total_tokens"))
-    if total is None and prompt is not None and completion is not None:
-        total = prompt + completion
-    in_details = usage.get("input_tokens_details") or {}
-    out_details = usage.get("output_tokens_details") or {}
-    cost = usage.get("cost")
-    return Usage(
-        prompt_tokens=prompt,
-        completion_tokens=completion,
-        total_tokens=total,
-        cached_tokens=_opt_int(in_details.get("cached_tokens")),
-        reasoning_tokens=_opt_int(out_details.get("reasoning_tokens")),
-        cache_write_tokens=_opt_int(in_details.get("cache_write_tokens")),
-        cost=float(cost) if isinstance(cost, (int, float)) and type(cost) is not bool else None,
-        raw=raw,
+    in_details = usage.get("input_tokens_details")
+    return build_usage(
+        raw,
+        prompt=usage.get("input_tokens"),
+        completion=usage.get("output_tokens"),
+        total=usage.get("total_tokens"),
+        cached=sub(in_details, "cached_tokens"),
+        reasoning=sub(usage.get("output_tokens_details"), "reasoning_tokens"),
+        cache_write=sub(in_details, "cache_write_tokens"),
+        cost=usage.get("cost"),
     )
-
-
-class _Call:
-    """An open tool-call item: ordinal, identity, kind and argument fragments so far."""
-
-    __slots__ = ("id", "initial", "item_id", "kind", "name", "ordinal", "parts")
-
-    def __init__(
-        self, ordinal: int, id: str | None, name: str | None, kind: str, item_id: Any
-    ) -> None:
-        self.initial = ""  # arguments already present in output_item.added (some gateways)
-        self.ordinal = ordinal
-        self.id = id
-        self.name = name
-        self.kind = kind
-        self.item_id = item_id
-        self.parts: list[str] = []
 
 
 class OpenAIResponsesDialect(TypedJSONDialect):
@@ -213,13 +175,13 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
 
-    __slots__ = ("_by_index", "_by_item", "_done", "_functions", "_handlers", "_open", "_ordinal")
+    __slots__ = ("_calls", "_done", "_functions", "_handlers", "_initial")
 
     def __init__(self) -> None:
-        self._by_index: dict[Any, _Call] = {}  # output_index -> open tool call
-        self._by_item: dict[Any, _Call] = {}  # item id -> open tool call
-        self._open: dict[int, _Call] = {}  # ordinal -> open tool call
-        self._ordinal = 0
+        # Open calls are keyed by ("index", output_index) and ("item", item id).
+        self._calls = Calls()
+        # Arguments already present in output_item.added (some gateways), by ordinal.
+        self._initial: dict[int, str] = {}
         self._functions = 0  # kind="function" calls seen (for the finish reason)
         self._done = False
         self._handlers: dict[str, Handler] = {
@@ -240,6 +202,16 @@ class OpenAIResponsesDialect(TypedJSONDialect):
             "error": self._error,
         }
 
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A payload (or, when its data says nothing, an SSE event name) of type
+        ``response.*``."""
+        value = json_of(record)
+        kind = value.get("type") if type(value) is dict else None
+        if type(kind) is not str:
+            kind = sse_type(record)
+        return kind is not None and kind.startswith("response.")
+
     # -- records ---------------------------------------------------------------------------
 
     text_event: ClassVar[str | None] = "response.output_text.delta"
@@ -250,17 +222,17 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     # -- content ---------------------------------------------------------------------------
 
     def _text(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(TextDelta(text=text, raw=value))
 
     def _refusal(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(RefusalDelta(text=text, raw=value))
 
     def _reasoning(self, value: dict[str, Any], out: list[Event]) -> None:
-        text = _str(value["delta"])
+        text = answer_str(value["delta"], "delta")
         if text:
             out.append(ReasoningDelta(text=text, raw=value))
 
@@ -271,9 +243,9 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         response = value["response"]
         out.append(
             StreamStart(
-                id=_opt_str(response.get("id")),
-                model=_opt_str(response.get("model")),
-                created=_opt_int(response.get("created_at")),
+                id=describe_str(response.get("id")),
+                model=describe_str(response.get("model")),
+                created=describe_int(response.get("created_at")),
                 provider="openai",
                 raw=value,
             )
@@ -296,100 +268,78 @@ class OpenAIResponsesDialect(TypedJSONDialect):
 
     # -- output items and tool calls -------------------------------------------------------
 
-    def _find(self, value: dict[str, Any]) -> _Call | None:
+    def _find(self, value: dict[str, Any]) -> Call | None:
         index = value.get("output_index")
         if index is not None:
-            call = self._by_index.get(index)
+            call = self._calls.get(("index", index))
             if call is not None:
                 return call
         item_id = value.get("item_id")
-        return self._by_item.get(item_id) if item_id is not None else None
+        return self._calls.get(("item", item_id)) if item_id is not None else None
 
     def _item_added(self, value: dict[str, Any], out: list[Event]) -> None:
         item = value["item"]
-        itype = _str(item["type"])
+        itype = answer_str(item["type"], "item type")
         if itype in _FUNCTION_ITEMS:
             kind = "function"
-            call_id = _opt_str(item.get("call_id"))
-            name = _opt_str(item.get("name"))
+            call_id = opt_answer_str(item.get("call_id"), "call_id")
+            name = opt_answer_str(item.get("name"), "name")
         elif itype.endswith("_call"):
             client = itype in _CLIENT_BUILTINS or item.get("execution") == "client"
             kind = "function" if client else "server"
-            call_id = _opt_str(item.get("call_id")) or _opt_str(item.get("id"))
+            call_id = opt_answer_str(item.get("call_id"), "call_id") or opt_answer_str(
+                item.get("id"), "item id"
+            )
             name = item.get("name")
             name = name if type(name) is str else itype[:-5]
         else:
             return
         # Validate everything before any state changes.
-        index = _opt_int(value.get("output_index"))
-        item_id = _opt_str(item.get("id"))
+        index = count(value.get("output_index"), "output_index")
+        item_id = opt_answer_str(item.get("id"), "item id")
         initial = item.get(_FUNCTION_ITEMS.get(itype, "arguments"))
-        old = self._by_index.pop(index, None) if index is not None else None
+        calls = self._calls
+        old = calls.get(("index", index)) if index is not None else None
         if old is not None:  # an output index reused while open: end the old call first
-            self._forget(old)
             self._end(old, out, None, None)
-        call = _Call(self._ordinal, call_id, name, kind, item_id)
+        call = calls.start(
+            call_id, name, value, out, key=None if index is None else ("index", index), kind=kind
+        )
+        if item_id is not None:
+            calls.keyed[("item", item_id)] = call
         if type(initial) is str:
-            call.initial = initial
-        self._ordinal += 1
+            self._initial[call.ordinal] = initial
         if kind == "function":
             self._functions += 1
-        self._open[call.ordinal] = call
-        if index is not None:
-            self._by_index[index] = call
-        if call.item_id is not None:
-            self._by_item[call.item_id] = call
-        out.append(ToolCallStart(index=call.ordinal, id=call_id, name=name, kind=kind, raw=value))
 
     def _arguments(self, value: dict[str, Any], out: list[Event]) -> None:
-        fragment = _str(value["delta"])
+        fragment = answer_str(value["delta"], "delta")
         call = self._find(value)
-        if call is not None and fragment:
-            call.parts.append(fragment)
-            out.append(ToolCallDelta(index=call.ordinal, arguments=fragment, raw=value))
+        if call is not None:
+            self._calls.delta(call, fragment, value, out)
 
     def _item_done(self, value: dict[str, Any], out: list[Event]) -> None:
         item = value["item"]
         call = self._find(value)
         if call is None and isinstance(item, dict):
-            call = self._by_item.get(item.get("id"))
+            call = self._calls.get(("item", item.get("id")))
         if call is not None:
-            self._forget(call)
             self._end(call, out, value, _final_arguments(item))
         elif item["type"] == "reasoning":
             encrypted = item.get("encrypted_content")
             if encrypted:
-                out.append(ReasoningSignature(signature=_str(encrypted), redacted=True, raw=value))
+                signature = answer_str(encrypted, "encrypted_content")
+                out.append(ReasoningSignature(signature=signature, redacted=True, raw=value))
 
-    def _forget(self, call: _Call) -> None:
-        del self._open[call.ordinal]
-        for table in (self._by_index, self._by_item):
-            for key in [k for k, c in table.items() if c is call]:
-                del table[key]
-
-    def _end(self, call: _Call, out: list[Event], raw: Any, final: str | None) -> None:
-        sent = "".join(call.parts)
-        if final is None:
-            final = sent or call.initial
-        if final != sent and final.startswith(sent):
-            out.append(ToolCallDelta(index=call.ordinal, arguments=final[len(sent) :], raw=raw))
-        out.append(
-            ToolCallEnd(
-                index=call.ordinal,
-                id=call.id,
-                name=call.name,
-                arguments=final,
-                kind=call.kind,
-                raw=raw,
-            )
-        )
+    def _end(self, call: Call, out: list[Event], raw: Any, final: str | None) -> None:
+        """End *call*: its arguments are the deltas, extended by the finished item's (or,
+        when nothing streamed, by those output_item.added held)."""
+        initial = self._initial.pop(call.ordinal, "")
+        self._calls.end(call, raw, out, final if final is not None else initial)
 
     def _close_calls(self, out: list[Event], raw: Any) -> None:
-        for ordinal in sorted(self._open):
-            self._end(self._open[ordinal], out, raw, None)
-        self._open.clear()
-        self._by_index.clear()
-        self._by_item.clear()
+        for ordinal in sorted(self._calls.open):
+            self._end(self._calls.open[ordinal], out, raw, None)
 
     # -- the end ---------------------------------------------------------------------------
 
@@ -399,28 +349,18 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         response = value["response"]
         self._close_calls(out, value)
         kind = value["type"]
-        reason: FinishReason
         if kind == "response.completed":
-            reason, raw_reason = ("tool_calls" if self._functions else "stop"), "completed"
+            end = finish("completed", _COMPLETED, raw=value, calls=self._functions > 0)
         elif kind == "response.incomplete":
             details = response.get("incomplete_details") or {}
-            raw_reason = _opt_str(details.get("reason")) or "incomplete"
-            reason = INCOMPLETE_REASONS.get(raw_reason, "other")
+            word = opt_answer_str(details.get("reason"), "reason") or "incomplete"
+            end = finish(word, INCOMPLETE_REASONS, raw=value)
         else:
             error = response.get("error")
             if isinstance(error, dict):
-                message = error.get("message")
-                code = error.get("code")
-                out.append(
-                    ProviderError(
-                        message=message if type(message) is str else _compact(error),
-                        type=_opt_str(error.get("type")),
-                        code=None if code is None else str(code),
-                        raw=value,
-                    )
-                )
-            reason, raw_reason = "error", "failed"
-        out.append(Finish(reason=reason, raw_reason=raw_reason, raw=value))
+                out.append(provider_error(error, value))
+            end = Finish(reason="error", raw_reason="failed", raw=value)
+        out.append(end)
         usage = response.get("usage")
         if usage is not None:
             out.append(usage_from(usage, value))
@@ -434,7 +374,7 @@ def _final_arguments(item: Any) -> str | None:
         raise TypeError("'item' is not an object")
     field = _FUNCTION_ITEMS.get(item.get("type"))  # type: ignore[arg-type]
     if field is not None:
-        return _opt_str(item.get(field))
+        return opt_answer_str(item.get(field), field)
     arguments = item.get("arguments")
     if type(arguments) is str:
         return arguments

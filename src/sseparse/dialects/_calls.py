@@ -1,0 +1,136 @@
+"""The one tool-call tracker every dialect uses (issue 9).
+
+A dialect says when a call starts (with the provider's own key for it, if any: an index, an
+item id), feeds its argument fragments and says when it ends; the tracker numbers the calls
+(``index`` is an ordinal per choice in order of first appearance, because providers' own
+indexes are unreliable), finds them again (by key, by id, or the latest), and applies the one
+end policy: ``ToolCallEnd.arguments`` is exactly the joined ``ToolCallDelta`` fragments, so a
+call without arguments ends with ``""`` (``ToolCall.parsed`` reads that as ``{}``). When the
+provider repeats the whole arguments at the end and they extend what streamed, the rest is
+emitted as one more ``ToolCallDelta`` first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..events import Event, ToolCallDelta, ToolCallEnd, ToolCallStart
+
+__all__ = ["Call", "Calls"]
+
+
+class Call:
+    """One tool call while it streams."""
+
+    __slots__ = ("id", "kind", "name", "open", "ordinal", "parts")
+
+    def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str) -> None:
+        self.ordinal = ordinal
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.parts: list[str] = []
+        self.open = True
+
+    def arguments(self) -> str:
+        """The fragments so far, joined (and kept joined, so a second read is free)."""
+        if len(self.parts) > 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+
+class Calls:
+    """The tool calls of one choice: open calls by the provider's key and by id, the latest."""
+
+    __slots__ = ("by_id", "choice", "count", "keyed", "latest", "open")
+
+    def __init__(self, choice: int = 0) -> None:
+        self.choice = choice
+        self.count = 0  # calls started so far: the next ordinal
+        self.open: dict[int, Call] = {}  # ordinal -> open call
+        self.keyed: dict[Any, Call] = {}  # the provider's key (index, item id) -> open call
+        self.by_id: dict[str, Call] = {}
+        self.latest: Call | None = None
+
+    def start(
+        self,
+        id: str | None,
+        name: str | None,
+        raw: Any,
+        out: list[Event],
+        *,
+        key: Any = None,
+        kind: str = "function",
+    ) -> Call:
+        """Open a call (``ToolCallStart``). A *key* still held by an open call ends that call
+        first (a provider reusing an index)."""
+        if key is not None:
+            old = self.keyed.get(key)
+            if old is not None:
+                self.end(old, raw, out)
+        call = Call(self.count, id, name, kind)
+        self.count += 1
+        self.open[call.ordinal] = call
+        if key is not None:
+            self.keyed[key] = call
+        if id is not None:
+            self.by_id[id] = call
+        self.latest = call
+        out.append(
+            ToolCallStart(
+                index=call.ordinal, id=id, name=name, kind=kind, choice=self.choice, raw=raw
+            )
+        )
+        return call
+
+    def get(self, key: Any) -> Call | None:
+        """The open call under the provider's *key*, if any."""
+        return self.keyed.get(key)
+
+    def delta(self, call: Call, fragment: str, raw: Any, out: list[Event]) -> None:
+        """A fragment of *call*'s arguments (``ToolCallDelta``; an empty one is no event)."""
+        if fragment:
+            call.parts.append(fragment)
+            out.append(
+                ToolCallDelta(index=call.ordinal, arguments=fragment, choice=self.choice, raw=raw)
+            )
+
+    def end(self, call: Call, raw: Any, out: list[Event], whole: str | None = None) -> None:
+        """End *call* (``ToolCallEnd``); *whole* is the full arguments when the provider
+        repeats them: what extends the fragments is streamed first, a conflicting value is
+        ignored (the end carries exactly the joined fragments). Ending twice is a no-op."""
+        if not call.open:
+            return
+        call.open = False
+        del self.open[call.ordinal]
+        for table in (self.keyed, self.by_id):
+            for k in [k for k, c in table.items() if c is call]:
+                del table[k]
+        sent = call.arguments()
+        if whole is not None and len(whole) > len(sent) and whole.startswith(sent):
+            self.delta(call, whole[len(sent) :], raw, out)
+            sent = whole
+        out.append(
+            ToolCallEnd(
+                index=call.ordinal,
+                id=call.id,
+                name=call.name,
+                arguments=sent,
+                kind=call.kind,
+                choice=self.choice,
+                raw=raw,
+            )
+        )
+
+    def end_all(self, raw: Any, out: list[Event]) -> None:
+        """End every open call, in order of ordinal."""
+        for ordinal in sorted(self.open):
+            self.end(self.open[ordinal], raw, out)
+
+    def whole(
+        self, id: str | None, name: str | None, arguments: str, raw: Any, out: list[Event]
+    ) -> None:
+        """A call sent whole in one record: start, one fragment, end."""
+        call = self.start(id, name, raw, out)
+        self.delta(call, arguments, raw, out)
+        self.end(call, raw, out)

@@ -1,0 +1,157 @@
+"""The shared dialect toolkit, tested alone: the tool-call tracker (``_calls``), the usage
+builder (``_usage``), the finish mapping (``_finish``), the provider-error builder
+(``_errors``) and ``Dialect.claims`` (issue 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sseparse.accumulate import Accumulator
+from sseparse.dialects import DIALECTS, dialect_class
+from sseparse.dialects._calls import Calls
+from sseparse.dialects._errors import provider_error
+from sseparse.dialects._finish import finish
+from sseparse.dialects._usage import build_usage, sub
+from sseparse.events import (
+    Event,
+    Finish,
+    FinishReason,
+    ProviderError,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+)
+from sseparse.framing.records import JSONRecord, SSEComment, SSEEvent
+
+
+def test_calls_number_find_and_end_with_the_joined_fragments() -> None:
+    calls = Calls(choice=2)
+    out: list[Event] = []
+    a = calls.start("a", "f", None, out, key=0)
+    b = calls.start(None, "g", None, out, key=1, kind="server")
+    calls.delta(a, '{"x":', None, out)
+    calls.delta(a, "", None, out)  # an empty fragment is no event
+    calls.delta(a, "1}", None, out)
+    assert calls.get(0) is a and calls.get(1) is b and calls.by_id["a"] is a
+    assert calls.latest is b
+    calls.end(a, None, out, '{"x":1}')  # a repeat of what streamed adds nothing
+    calls.end(a, None, out)  # ending twice is a no-op
+    calls.end(b, None, out, "{}")  # the whole arguments extend nothing streamed: streamed
+    c = calls.start("c", "h", None, out, key=0)
+    calls.delta(c, "[1", None, out)
+    calls.end(c, None, out, "[2]")  # a conflicting whole value: the fragments win
+    assert calls.get(0) is None and not calls.open
+    assert out == [
+        ToolCallStart(index=0, id="a", name="f", choice=2),
+        ToolCallStart(index=1, name="g", kind="server", choice=2),
+        ToolCallDelta(index=0, arguments='{"x":', choice=2),
+        ToolCallDelta(index=0, arguments="1}", choice=2),
+        ToolCallEnd(index=0, id="a", name="f", arguments='{"x":1}', choice=2),
+        ToolCallDelta(index=1, arguments="{}", choice=2),
+        ToolCallEnd(index=1, name="g", arguments="{}", kind="server", choice=2),
+        ToolCallStart(index=2, id="c", name="h", choice=2),
+        ToolCallDelta(index=2, arguments="[1", choice=2),
+        ToolCallEnd(index=2, id="c", name="h", arguments="[1", choice=2),
+    ]
+
+
+def test_a_reused_key_ends_the_open_call_and_end_all_goes_in_order() -> None:
+    calls = Calls()
+    out: list[Event] = []
+    calls.start("a", "f", None, out, key=7)
+    calls.start("b", "g", None, out, key=7)
+    calls.whole("c", "h", "", None, out)
+    calls.start("d", "k", None, out)
+    calls.end_all(None, out)
+    ends = [e for e in out if type(e) is ToolCallEnd]
+    assert [(e.index, e.arguments) for e in ends] == [(0, ""), (2, ""), (1, ""), (3, "")]
+
+
+def test_a_call_without_arguments_parses_as_an_empty_object() -> None:
+    out: list[Event] = []
+    Calls().whole("c", "now", "", None, out)
+    acc = Accumulator()
+    acc.feed(out)
+    [call] = acc.message.tool_calls
+    assert call.arguments == "" and call.parsed == {} and call.complete
+
+
+def test_usage_one_count_rule_total_derived_cost_described() -> None:
+    assert build_usage(None, prompt=3, completion=2.0, cost={"total": 1}) == Usage(
+        prompt_tokens=3, completion_tokens=2, total_tokens=5
+    )
+    assert build_usage(None, total=9, cost="0.5") == Usage(total_tokens=9, cost=0.5)
+    for bad in (-1, 1.5, "3", True, [3]):
+        with pytest.raises(TypeError):
+            build_usage(None, completion=bad)
+    assert sub({"a": 1}, "a") == 1 and sub([1], "a") is None and sub(None, "a") is None
+
+
+def test_finish_words_integer_enums_and_stop_with_calls() -> None:
+    table: dict[Any, FinishReason] = {"stop": "stop", "len": "length"}
+    assert finish("len", table, raw=None) == Finish(reason="length", raw_reason="len")
+    assert finish("odd", table, raw=None, choice=1) == Finish(
+        reason="other", raw_reason="odd", choice=1
+    )
+    assert finish("stop", table, raw=None, calls=True) == Finish(
+        reason="tool_calls", raw_reason="stop"
+    )
+    enums: dict[Any, FinishReason] = {1: "stop", 2: "length", "STOP": "stop"}
+    assert finish(2, enums, raw=None) == Finish(reason="length", raw_reason="2")
+    assert finish(9, enums, raw=None).reason == "other"
+    for bad in (1, True, None, ["stop"]):
+        with pytest.raises(TypeError):
+            finish(bad, table, raw=None)
+    with pytest.raises(TypeError):
+        finish(True, enums, raw=None)
+
+
+def test_provider_error_shapes() -> None:
+    assert provider_error("down", None) == ProviderError(message="down")
+    assert provider_error({"message": "m", "type": "t", "code": 429}, None) == ProviderError(
+        message="m", type="t", code="429"
+    )
+    assert provider_error({"code": {"x": 1}}, None, type=3) == ProviderError(
+        message='{"code":{"x":1}}', type="3"
+    )
+    assert provider_error({"message": ["a"]}, None).message == '["a"]'
+    assert provider_error(5, None, type="e") == ProviderError(message="5", type="e")
+
+
+@pytest.mark.parametrize(
+    ("record", "name"),
+    [
+        (SSEEvent(data='{"type": "response.created"}'), "openai-responses"),
+        (SSEEvent(type="response.created", data="{}"), "openai-responses"),
+        (SSEEvent(data='{"type": "message-start"}'), "cohere"),
+        (SSEEvent(type="content-delta", data="[]"), "cohere"),
+        (JSONRecord(value={"event_type": "text-generation"}, raw=b""), "cohere-v1"),
+        (SSEEvent(data='{"choices": [], "model": "mistral-small"}'), "mistral"),
+        (SSEEvent(data='{"object": "chat.completion.chunk"}'), "openai"),
+        (JSONRecord(value={"done": False, "message": {}}, raw=b""), "ollama"),
+        (JSONRecord(value={"model": "m", "created_at": "x"}, raw=b""), "ollama"),
+    ],
+)
+def test_dialects_claim_their_own_records(record: object, name: str) -> None:
+    mine = dialect_class(name)
+    assert mine.claims(record)
+    others = {dialect_class(n) for n in DIALECTS} - {mine}
+    claimed_too = {c.name for c in others if c.claims(record)}
+    # Mistral chunks are OpenAI chunks: detection asks Mistral first.
+    assert claimed_too <= ({"openai"} if name == "mistral" else set())
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        SSEEvent(data="[DONE]"),
+        SSEEvent(data='{"error": {"message": "x"}}'),
+        SSEComment(text="keep-alive"),
+        JSONRecord(value=[1], raw=b""),
+    ],
+)
+def test_records_that_fit_several_dialects_are_claimed_by_none(record: object) -> None:
+    assert not {n for n in DIALECTS if dialect_class(n).claims(record)}
