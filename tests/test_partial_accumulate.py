@@ -39,9 +39,12 @@ def test_there_are_tool_captures() -> None:
 def test_tool_call_partial_follows_every_delta(name: str) -> None:
     acc = Accumulator()
     arguments: dict[tuple[int, int], str] = {}
+    server: set[tuple[int, int]] = set()  # server-run calls: in Message.server_tool_calls
     for event in _events(name):
         acc.add(event)
-        if isinstance(event, ToolCallDelta):
+        if isinstance(event, ToolCallStart) and event.kind == "server":
+            server.add((event.choice, event.index))
+        if isinstance(event, ToolCallDelta) and (event.choice, event.index) not in server:
             key = (event.choice, event.index)
             arguments[key] = arguments.get(key, "") + event.arguments
             call = next(c for c in acc.messages[event.choice].tool_calls if c.index == event.index)

@@ -184,6 +184,7 @@ def fold(tags: Sequence[Tag]) -> dict[str, Any]:
         "reasoning": "".join(reasoning),
         "reasoning_signatures": signatures,
         "tool_calls": tool_calls,
+        "server_tool_calls": [],
         "citations": [],
         "finish_reason": finish[0],
         "finish_reason_raw": finish[1],
@@ -192,7 +193,7 @@ def fold(tags: Sequence[Tag]) -> dict[str, Any]:
 
 def _parse(arguments: str) -> Any:
     if not arguments:
-        return None
+        return {}  # a call without arguments (Accumulator's one end policy)
     try:
         return json.loads(arguments)
     except ValueError:
