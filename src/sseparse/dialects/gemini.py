@@ -95,6 +95,7 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
+from .. import _json
 from ..events import (
     Citation,
     Done,
@@ -309,8 +310,8 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""
         try:
-            value = json.loads(record.data)
-        except (ValueError, RecursionError):
+            value = _json.loads(record.data)
+        except ValueError:
             value = None
         if isinstance(value, dict) and "error" in value:
             try:
