@@ -46,9 +46,8 @@ _OPENAI_FINISH = frozenset({"stop", "length", "tool_calls", "content_filter", "f
 class ToolCall:
     """A tool call as far as it has streamed.
 
-    ``arguments`` is the whole string received; ``parsed`` its JSON value (``{}`` for an empty
-    string: a call without arguments), or ``None`` while it is incomplete or when it is not
-    valid JSON; ``complete`` says whether ``ToolCallEnd`` was
+    ``arguments`` is the whole string received; ``parsed`` its JSON value, or ``None`` while it
+    is incomplete or when it is not valid JSON; ``complete`` says whether ``ToolCallEnd`` was
     seen. ``kind`` is ``"function"`` (the client runs it) or ``"server"`` (the provider did).
     """
 
