@@ -67,7 +67,8 @@ from ..events import (
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
-from ._base import Dialect, json_of, malformed
+from ._base import Dialect, malformed
+from ._claims import json_of
 from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
 from ._finish import finish
