@@ -24,9 +24,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 from .._json import loads
 from ..errors import MalformedPayload
 from ..events import Event
-from ..framing.records import JSONRecord, SSEEvent
 
-__all__ = ["Dialect", "json_of", "load_json", "malformed"]
+__all__ = ["Dialect", "load_json", "malformed"]
 
 R = TypeVar("R", contravariant=True)
 
@@ -76,24 +75,6 @@ class Dialect(Generic[R]):
 def malformed(why: str, *, offset: int, payload: str | bytes) -> MalformedPayload:
     """Build the ``MalformedPayload`` for a record at *offset* whose payload is *payload*."""
     return MalformedPayload(why, offset=offset, payload=payload)
-
-
-def json_of(record: Any) -> Any:
-    """The JSON value of an SSE event's data or a JSON record, ``None`` when there is none
-    (for ``claims``). Raises nothing."""
-    if type(record) is JSONRecord:
-        return record.value
-    if type(record) is SSEEvent:
-        try:
-            return loads(record.data)
-        except ValueError:
-            return None
-    return None
-
-
-def sse_type(record: Any) -> str | None:
-    """The SSE event name of *record*, ``None`` for another record (for ``claims``)."""
-    return record.type if type(record) is SSEEvent else None
 
 
 def load_json(text: str | bytes, *, offset: int) -> Any:

@@ -107,8 +107,9 @@ from ..events import (
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, json_of, load_json, malformed, sse_type
+from ._base import Dialect, load_json, malformed
 from ._calls import Call, Calls
+from ._claims import json_of, sse_type
 from ._errors import provider_error
 from ._fields import answer_str, describe_str, opt_answer_str
 from ._finish import finish as _finish

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..events import FinishReason
-from ._base import json_of
+from ._claims import json_of
 from .openai_chat import FINISH_REASONS, OpenAIChatDialect
 
 __all__ = ["MistralDialect"]

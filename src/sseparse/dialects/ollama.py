@@ -66,8 +66,9 @@ from ..events import (
     TextDelta,
 )
 from ..framing.records import JSONRecord
-from ._base import Dialect, json_of, malformed
+from ._base import Dialect, malformed
 from ._calls import Calls
+from ._claims import json_of
 from ._errors import provider_error
 from ._fields import answer_str, describe_int, describe_str
 from ._finish import finish

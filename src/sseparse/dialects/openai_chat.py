@@ -67,7 +67,8 @@ from ..events import (
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
-from ._base import Dialect, json_of, malformed
+from ._base import Dialect, malformed
+from ._claims import json_of
 from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
 from ._finish import finish
@@ -84,8 +85,6 @@ FINISH_REASONS: dict[str, FinishReason] = {
 }
 """OpenAI's finish words and their normalized reason; any other word is ``"other"``."""
 
-_loads = json.loads
-# The C scanner json.loads itself uses (an attribute typeshed does not declare).
 _str = str
 _dict = dict
 _list = list
@@ -208,9 +207,9 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             self._on_done(data, out)
             return
         try:
-            # json.loads's own C scanner without its Python wrapper (see _json).
+            # sseparse._json: json's C scanner without its Python wrapper, under one set of rules.
             chunk = _fast_loads(data)
-        except (ValueError, RecursionError) as exc:
+        except ValueError as exc:
             raise malformed(
                 f"payload is not valid JSON ({exc})", offset=offset, payload=data
             ) from None
@@ -227,8 +226,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""
         data = record.data
         try:
-            value: Any = _loads(data)
-        except (ValueError, RecursionError):
+            value: Any = _fast_loads(data)
+        except ValueError:
             value = data
         if record.type == "error":
             error = value.get("error", value) if type(value) is _dict else value

@@ -115,8 +115,8 @@ from ..events import (
     TextDelta,
     Usage,
 )
-from ._base import json_of, sse_type
 from ._calls import Call, Calls
+from ._claims import json_of, sse_type
 from ._errors import provider_error
 from ._fields import answer_str, count, describe_int, describe_str, opt_answer_str
 from ._finish import finish
