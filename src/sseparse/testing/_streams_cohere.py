@@ -78,7 +78,7 @@ def cohere_v2_streams(
         add(
             "tool-call-start",
             {"index": i, "delta": start},
-            ("call", i, call.id, call.name, "function", "{}"),
+            ("call", i, call.id, call.name, "function"),
         )
         for piece in call.pieces:
             delta = {"message": {"tool_calls": {"function": {"arguments": piece}}}}
