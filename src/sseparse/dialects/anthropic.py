@@ -7,29 +7,29 @@ field (the same objects arrive inside Bedrock InvokeModel frames and from Vertex
 ``on_json`` takes the parsed object and dispatches on its ``type``, never on the SSE event
 name). The mapping:
 
-=========================  ==========================================================
-``message_start``          ``StreamStart(id, model, provider="anthropic")``, then ``Usage``
-                           when the message carries usage
-``content_block_start``    ``text`` with text → ``TextDelta``; ``thinking`` with text or
-                           signature → ``ReasoningDelta`` / ``ReasoningSignature``;
-                           ``redacted_thinking`` → ``ReasoningSignature(redacted=True,
-                           signature=data)``; ``tool_use`` → ``ToolCallStart(kind="function")``;
-                           ``server_tool_use``, ``mcp_tool_use`` and any other ``*_tool_use``
-                           → ``ToolCallStart(kind="server")``
-``content_block_delta``    ``text_delta`` → ``TextDelta``; ``input_json_delta`` →
-                           ``ToolCallDelta``; ``thinking_delta`` → ``ReasoningDelta``;
-                           ``signature_delta`` → ``ReasoningSignature``; ``citations_delta``
-                           → ``Citation``
-content block ``*_tool_result``  ``ServerToolResult(tool_call_id=tool_use_id, kind=<type>,
-                           content)``: a server tool's result (web search, code execution,
-                           web fetch, tool search, MCP), never the client's to run
-``content_block_stop``     ends a tool call: ``ToolCallEnd`` with the whole arguments string
-``message_delta``          ``Finish`` (when ``stop_reason`` is set), then ``Usage``
-``message_stop``           ``Done(clean=True)``, at once
-``ping``                   ``KeepAlive``
-``error``                  ``ProviderError(message, type)``
-anything else              ``Other(kind=<type>)``
-=========================  ==========================================================
+==================================  ==========================================================
+``message_start``                   ``StreamStart(id, model, provider="anthropic")``, then ``Usage``
+                                    when the message carries usage
+``content_block_start``             ``text`` with text → ``TextDelta``; ``thinking`` with text or
+                                    signature → ``ReasoningDelta`` / ``ReasoningSignature``;
+                                    ``redacted_thinking`` → ``ReasoningSignature(redacted=True,
+                                    signature=data)``; ``tool_use`` → ``ToolCallStart(kind="function")``;
+                                    ``server_tool_use``, ``mcp_tool_use`` and any other ``*_tool_use``
+                                    → ``ToolCallStart(kind="server")``
+``content_block_delta``             ``text_delta`` → ``TextDelta``; ``input_json_delta`` →
+                                    ``ToolCallDelta``; ``thinking_delta`` → ``ReasoningDelta``;
+                                    ``signature_delta`` → ``ReasoningSignature``; ``citations_delta``
+                                    → ``Citation``
+content block ``*_tool_result``     ``ServerToolResult(tool_call_id=tool_use_id, kind=<type>,
+                                    content)``: a server tool's result (web search, code execution,
+                                    web fetch, tool search, MCP), never the client's to run
+``content_block_stop``              ends a tool call: ``ToolCallEnd`` with the whole arguments string
+``message_delta``                   ``Finish`` (when ``stop_reason`` is set), then ``Usage``
+``message_stop``                    ``Done(clean=True)``, at once
+``ping``                            ``KeepAlive``
+``error``                           ``ProviderError(message, type)``
+anything else                       ``Other(kind=<type>)``
+==================================  ==========================================================
 
 Every record produces at least one event: a record that maps to nothing above (a text block's
 ``content_block_start`` with empty text, a ``content_block_stop`` of a text block, an empty delta, an ``input_json_delta`` for a block that is not
