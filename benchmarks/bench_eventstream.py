@@ -197,9 +197,7 @@ def main() -> str:
             _candidates(chunks, run_boto3), nbytes=len(data), baseline=base, statistic="best"
         )
         speedup[size] = 1 / rows[0].ratio
-        out.append(
-            table(f"{size}-byte fragments", rows, baseline=base, statistic="best")
-        )
+        out.append(table(f"{size}-byte fragments", rows, baseline=base, statistic="best"))
     # Whole stream in one buffer: a size sweep (botocore is too slow for 3 MB at once).
     out.append(
         "### Whole stream in one buffer (best CPU ms of 3 rounds; growth when the size doubles)\n"

@@ -113,9 +113,7 @@ def main() -> str:
             assert len(expected) == events
             for name, fn in CANDIDATES:
                 assert fn(chunks) == expected, name
-            rows = compare(
-                candidates_for(chunks), nbytes=len(data), baseline=FLOOR, rounds=REPEAT
-            )
+            rows = compare(candidates_for(chunks), nbytes=len(data), baseline=FLOOR, rounds=REPEAT)
             parts.append(
                 table(f"{corpus_name}, {label}", rows, baseline="floor").replace("### ", "#### ")
             )

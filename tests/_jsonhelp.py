@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -105,21 +104,6 @@ def decode(factory: Callable[[], Any], pieces: list[bytes]) -> list[JSONRecord]:
         out += d.feed(piece)
     out += d.close()
     return out
-
-
-def growth(run: Callable[[int], object], n: int) -> float:
-    """CPU time of ``run(4n)`` over CPU time of ``run(n)`` (best of three each): about 4 when
-    linear, about 16 when quadratic. CPU time, so other processes on the machine matter less."""
-
-    def best(size: int) -> float:
-        times = []
-        for _ in range(3):
-            start = time.process_time()
-            run(size)
-            times.append(time.process_time() - start)
-        return min(times)
-
-    return best(4 * n) / best(n)
 
 
 @st.composite

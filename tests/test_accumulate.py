@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sseparse.accumulate import Accumulator, ToolCall
 from sseparse.events import (
     Citation,
@@ -206,22 +204,6 @@ def test_to_openai_validates_with_the_sdk_model() -> None:
     assert completion.choices[1].finish_reason == "length"
     assert completion.choices[0].message.tool_calls[0].function.name == "get"  # type: ignore[index, union-attr]
     assert completion.usage is not None and completion.usage.total_tokens == 11
-
-
-def test_accumulating_is_linear() -> None:
-    """Many small pieces read at the end cost linear time (no repeated ``+=`` copies)."""
-
-    def cost(n: int) -> float:
-        events = [TextDelta(text="xy")] * n
-        start = time.perf_counter()
-        acc = Accumulator()
-        acc.feed(events)
-        assert len(acc.message.text) == 2 * n
-        return time.perf_counter() - start
-
-    cost(1000)
-    small, large = min(cost(100_000) for _ in range(3)), min(cost(400_000) for _ in range(3))
-    assert large < small * 8, (small, large)  # 4x the input: about 4x the time, far from 16x
 
 
 def test_not_an_event() -> None:

@@ -3,12 +3,9 @@ message conveniences, input types, and linear growth."""
 
 from __future__ import annotations
 
-import gc
 import struct
-import time
 import uuid
 import zlib
-from collections.abc import Callable
 
 import pytest
 
@@ -317,70 +314,6 @@ def test_bytearray_and_memoryview_input_give_bytes_payloads() -> None:
         buf[-8:-4] = b"XXXX"  # the caller reuses its buffer: messages must not change
         [m] = items
         assert type(m.payload) is bytes and m.payload == b"payload"
-
-
-# --- growth ----------------------------------------------------------------------------------
-
-
-def _growth(small: Callable[[], object], large: Callable[[], object], rounds: int = 5) -> float:
-    """Best CPU time of *large* over best CPU time of *small*, run in alternation (so a
-    change of load on a shared machine hits both) with the collector paused (its pauses
-    depend on the heap, not on the decoder)."""
-    best = [float("inf"), float("inf")]
-    for _ in range(rounds):
-        for i, fn in enumerate((small, large)):
-            gc.collect()
-            gc.disable()
-            try:
-                start = time.process_time()
-                fn()
-                best[i] = min(best[i], time.process_time() - start)
-            finally:
-                gc.enable()
-    return best[1] / best[0]
-
-
-def test_whole_buffer_time_grows_linearly() -> None:
-    one = frame(BEDROCK_HEADERS, b'{"contentBlockIndex":0,"delta":{"text":"hello"},"p":"abc"}')
-    small = one * 20_000
-    large = one * 40_000
-
-    def run(data: bytes) -> None:
-        decoder = EventStreamDecoder()
-        assert len(decoder.feed(data)) == len(data) // len(one)
-        decoder.close()
-
-    ratio = _growth(lambda: run(small), lambda: run(large))
-    assert ratio < 3.0, ratio  # linear: about 2; botocore's re-slicing: about 4
-
-
-def test_byte_by_byte_time_grows_linearly() -> None:
-    one = frame(BEDROCK_HEADERS, b"x" * 200)
-    small = one * 200
-    large = one * 400
-
-    def run(data: bytes) -> None:
-        decoder = EventStreamDecoder()
-        n = 0
-        for i in range(len(data)):
-            n += len(decoder.feed(data[i : i + 1]))
-        assert n == len(data) // len(one)
-
-    ratio = _growth(lambda: run(small), lambda: run(large), 3)
-    assert ratio < 3.0, ratio
-
-
-def test_one_big_frame_in_small_pieces_grows_linearly() -> None:
-    def run(size: int) -> None:
-        data = frame(b"", b"y" * size)
-        decoder = EventStreamDecoder()
-        out = []
-        for i in range(0, len(data), 64):
-            out += decoder.feed(data[i : i + 64])
-        assert len(out) == 1 and len(out[0].payload) == size
-
-    ratio = _growth(lambda: run(2_000_000), lambda: run(4_000_000), 3)
-    assert ratio < 3.0, ratio
 
 
 def test_decoded_messages_are_ordinary_instances() -> None:

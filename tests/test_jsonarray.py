@@ -16,7 +16,7 @@ from sseparse.framing.jsonarray import DEFAULT_MAX_ELEMENT_SIZE, JSONArrayDecode
 from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
-from ._jsonhelp import Keyed, canon, cuts, decode, growth, json_values, serialized
+from ._jsonhelp import Keyed, canon, cuts, decode, json_values, serialized
 
 
 def keyed(**options: int) -> Keyed:
@@ -266,30 +266,6 @@ def test_mutations_give_elements_or_parse_errors(data: st.DataObject) -> None:
         raws = outcomes[0][1]
         assert isinstance(raws, list)
         assert [canon(json.loads(raw)) for raw in raws] == [canon(v) for v in json.loads(stream)]
-
-
-def test_linear_for_one_long_element_fed_byte_by_byte() -> None:
-    def run(n: int) -> None:
-        d = JSONArrayDecoder()
-        data = b'[{"k": "' + b'x{\\"\\\\' * (n // 6) + b'", "n": [1, [2]]}]'
-        for i in range(len(data)):
-            d.feed(data[i : i + 1])
-        assert d.close() == []
-
-    assert growth(run, 20_000) < 8  # quadratic would be about 16
-
-
-def test_linear_for_many_elements_in_small_pieces() -> None:
-    def run(n: int) -> None:
-        element = b'{"candidates": [{"content": {"parts": [{"text": "hi"}]}}]}'
-        data = b"[" + b"\n,\r\n".join([element] * n) + b"]"
-        d = JSONArrayDecoder()
-        count = 0
-        for i in range(0, len(data), 7):
-            count += len(d.feed(data[i : i + 7]))
-        assert count + len(d.close()) == n
-
-    assert growth(run, 1_000) < 8
 
 
 def test_json_rules() -> None:

@@ -17,7 +17,7 @@ from sseparse.framing.records import JSONRecord
 from sseparse.testing import assert_fragmentation_invariant
 
 from . import captures
-from ._jsonhelp import Keyed, canon, cuts, decode, growth, json_values, serialized
+from ._jsonhelp import Keyed, canon, cuts, decode, json_values, serialized
 
 
 def keyed(**options: int) -> Keyed:
@@ -215,30 +215,6 @@ def test_mutations_give_records_or_parse_errors(data: st.DataObject) -> None:
         except ParseError as exc:  # any other exception fails the test
             outcomes.append((type(exc).__name__, exc.offset))
     assert outcomes[0] == outcomes[1]
-
-
-def test_linear_for_a_long_line_fed_byte_by_byte() -> None:
-    def run(n: int) -> None:
-        d = JSONLinesDecoder()
-        data = b'"' + b"x" * n + b'"\n'
-        for i in range(len(data)):
-            d.feed(data[i : i + 1])
-        assert d.close() == []
-
-    assert growth(run, 25_000) < 8  # quadratic would be about 16
-
-
-def test_linear_for_many_lines_in_small_pieces() -> None:
-    def run(n: int) -> None:
-        line = b'{"message":{"content":"hi"},"done":false}\n'
-        data = line * n
-        d = JSONLinesDecoder()
-        count = 0
-        for i in range(0, len(data), 7):
-            count += len(d.feed(data[i : i + 7]))
-        assert count + len(d.close()) == n
-
-    assert growth(run, 2_000) < 8
 
 
 def test_fast_built_records_are_ordinary_records() -> None:

@@ -496,7 +496,9 @@ def test_limit_counts_the_data_buffer() -> None:
 
 
 def test_limit_applies_to_any_long_line() -> None:
-    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=32), b":" + b"c" * 40)
+    outcome = assert_fragmentation_invariant(
+        lambda: SSEDecoder(max_event_size=32), b":" + b"c" * 40
+    )
     assert outcome.error == (LimitExceeded, 0)
 
 
