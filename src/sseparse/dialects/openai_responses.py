@@ -306,7 +306,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
             call_id, name, value, out, key=None if index is None else ("index", index), kind=kind
         )
         if item_id is not None:
-            calls.keyed[("item", item_id)] = call
+            calls.bind(call, ("item", item_id))
         if type(initial) is str:
             self._initial[call.ordinal] = initial
         if kind == "function":
