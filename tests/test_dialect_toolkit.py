@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sseparse.accumulate import Accumulator
+from sseparse.detect import dialect_of
 from sseparse.dialects import DIALECTS, dialect_class
 from sseparse.dialects._calls import Calls
 from sseparse.dialects._errors import provider_error
@@ -24,6 +25,8 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.framing.eventstream import EventStreamMessage
+from sseparse.framing.eventstream_headers import Header, HeaderType
 from sseparse.framing.records import JSONRecord, SSEComment, SSEEvent
 
 
@@ -121,9 +124,28 @@ def test_provider_error_shapes() -> None:
     assert provider_error(5, None, type="e") == ProviderError(message="5", type="e")
 
 
+def _frame(message_type: str, event_type: str) -> EventStreamMessage:
+    kind = ":exception-type" if message_type == "exception" else ":event-type"
+    return EventStreamMessage(
+        headers=(
+            Header(name=":message-type", type=HeaderType.STRING, value=message_type),
+            Header(name=kind, type=HeaderType.STRING, value=event_type),
+        ),
+        payload=b"{}",
+    )
+
+
 @pytest.mark.parametrize(
     ("record", "name"),
     [
+        (SSEEvent(data='{"type": "message_start", "message": {}}'), "anthropic"),
+        (SSEEvent(type="ping", data="{}"), "anthropic"),
+        (JSONRecord(value={"type": "content_block_delta"}, raw=b""), "anthropic"),
+        (SSEEvent(data='{"candidates": []}'), "gemini"),
+        (JSONRecord(value={"usageMetadata": {}}, raw=b""), "gemini"),
+        (SSEEvent(data='{"promptFeedback": {}}'), "gemini"),
+        (_frame("event", "contentBlockDelta"), "bedrock-converse"),
+        (_frame("event", "chunk"), "bedrock-invoke"),
         (SSEEvent(data='{"type": "response.created"}'), "openai-responses"),
         (SSEEvent(type="response.created", data="{}"), "openai-responses"),
         (SSEEvent(data='{"type": "message-start"}'), "cohere"),
@@ -142,6 +164,10 @@ def test_dialects_claim_their_own_records(record: object, name: str) -> None:
     claimed_too = {c.name for c in others if c.claims(record)}
     # Mistral chunks are OpenAI chunks: detection asks Mistral first.
     assert claimed_too <= ({"openai"} if name == "mistral" else set())
+    assert dialect_of(_FORMAT_OF.get(type(record), "sse"), record) == name
+
+
+_FORMAT_OF = {EventStreamMessage: "eventstream", JSONRecord: "jsonlines"}
 
 
 @pytest.mark.parametrize(
@@ -151,6 +177,8 @@ def test_dialects_claim_their_own_records(record: object, name: str) -> None:
         SSEEvent(data='{"error": {"message": "x"}}'),
         SSEComment(text="keep-alive"),
         JSONRecord(value=[1], raw=b""),
+        SSEEvent(type="error", data='{"type": "error", "error": {}}'),
+        _frame("exception", "throttlingException"),
     ],
 )
 def test_records_that_fit_several_dialects_are_claimed_by_none(record: object) -> None:

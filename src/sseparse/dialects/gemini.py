@@ -115,6 +115,7 @@ from ..events import (
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
 from ._calls import Calls
+from ._claims import json_of
 from ._fields import count, describe_str, opt_answer_str
 
 __all__ = ["FINISH_REASONS", "FINISH_REASONS_BY_NUMBER", "GeminiDialect"]
@@ -252,6 +253,15 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     default_format: ClassVar[str] = "sse"
     # Gemini sends no comments, but a proxy in between may send keep-alive comments.
     wants_comments: ClassVar[bool] = True
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A ``GenerateContentResponse``: an object with ``candidates``, ``usageMetadata``
+        or ``promptFeedback``."""
+        value = json_of(record)
+        return type(value) is dict and (
+            "candidates" in value or "usageMetadata" in value or "promptFeedback" in value
+        )
 
     __slots__ = (
         "_calls",

@@ -30,7 +30,9 @@ open call of the choice (unless it names a function while that call already has 
 whole new call, as Mistral sends). An id or a name is never overwritten by an empty value.
 Legacy ``delta.function_call`` is one more call of the choice. A call ends with
 ``ToolCallEnd`` (the whole arguments string) at its choice's ``finish_reason``, at
-``[DONE]``, or at end of input.
+``[DONE]``, or at end of input. A call that streams again after it ended (found by its index
+or id) is re-opened and ended once more only at ``[DONE]`` or end of input, so repeated
+finishes never re-join a long call. The bookkeeping is the shared ``Calls`` tracker's.
 
 End. ``data: [DONE]`` closes open calls and emits ``Done(clean=True)`` at once; records after
 it are still decoded (some routers send usage there). ``on_end`` closes what is open and emits
