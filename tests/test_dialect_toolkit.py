@@ -102,14 +102,20 @@ def test_finish_words_integer_enums_and_stop_with_calls() -> None:
     assert finish("stop", table, raw=None, calls=True) == Finish(
         reason="tool_calls", raw_reason="stop"
     )
-    enums: dict[Any, FinishReason] = {1: "stop", 2: "length", "STOP": "stop"}
-    assert finish(2, enums, raw=None) == Finish(reason="length", raw_reason="2")
-    assert finish(9, enums, raw=None).reason == "other"
+    # An integer enum is read by its name: the same raw_reason as the string encoding.
+    words: dict[str, FinishReason] = {"STOP": "stop", "MAX_TOKENS": "length"}
+    names = {1: "STOP", 2: "MAX_TOKENS"}
+    assert finish(2, words, raw=None, names=names) == Finish(
+        reason="length", raw_reason="MAX_TOKENS"
+    )
+    assert finish(2, words, raw=None, names=names) == finish("MAX_TOKENS", words, raw=None)
+    assert finish(9, words, raw=None, names=names) == Finish(reason="other", raw_reason="9")
     for bad in (1, True, None, ["stop"]):
         with pytest.raises(TypeError):
             finish(bad, table, raw=None)
-    with pytest.raises(TypeError):
-        finish(True, enums, raw=None)
+    for bad in (True, 1.0, None):
+        with pytest.raises(TypeError):
+            finish(bad, words, raw=None, names=names)
 
 
 def test_provider_error_shapes() -> None:
