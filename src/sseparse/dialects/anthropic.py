@@ -165,8 +165,10 @@ _EVENT_TYPES = frozenset(
 class AnthropicDialect(TypedJSONDialect):
     """Anthropic Messages events (SSE, or parsed objects via ``on_json``) to LLM events.
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object with a
+    string ``type``, and lets the ``KeyError``/``TypeError``/``AttributeError``/``ValueError``/
+    ``IndexError`` of a field of the wrong shape escape (the parser's bad-record policy reports
+    it at the record); ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "anthropic"

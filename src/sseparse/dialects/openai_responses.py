@@ -168,8 +168,10 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
 class OpenAIResponsesDialect(TypedJSONDialect):
     """OpenAI Responses streaming events to LLM events.
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object with a
+    string ``type``, and lets the ``KeyError``/``TypeError``/``AttributeError``/``ValueError``/
+    ``IndexError`` of a field of the wrong shape escape (the parser's bad-record policy reports
+    it at the record); ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "openai-responses"
