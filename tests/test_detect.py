@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -98,6 +99,16 @@ def test_dialect_of_sse_and_json_records() -> None:
     assert dialect_of("sse", SSEEvent(data='{"type": "response.created"}')) == "openai-responses"
     rec = JSONRecord(value={"model": "m", "created_at": "t", "message": {}, "done": False}, raw=b"")
     assert dialect_of("jsonlines", rec) == "ollama"
+
+
+def test_detection_holds_no_provider_shapes() -> None:
+    # Issue 9: detection asks the dialects; a provider's field or event name in detect.py
+    # would be a second copy of a dialect's knowledge.
+    source = (Path(__file__).parents[1] / "src/sseparse/detect.py").read_text("utf-8")
+    for word in ("message_start", "candidates", "usageMetadata", "content_block", "response."):
+        assert word not in source
+    # A streamed JSON array is Gemini's alone: its first record decides, whatever it holds.
+    assert dialect_of("jsonarray", JSONRecord(value={"error": {}}, raw=b"")) == "gemini"
 
 
 def test_error_from_body_shapes() -> None:

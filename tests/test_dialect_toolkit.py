@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sseparse.accumulate import Accumulator
+from sseparse.detect import dialect_of
 from sseparse.dialects import DIALECTS, dialect_class
 from sseparse.dialects._calls import Calls
 from sseparse.dialects._errors import provider_error
@@ -24,6 +25,8 @@ from sseparse.events import (
     ToolCallStart,
     Usage,
 )
+from sseparse.framing.eventstream import EventStreamMessage
+from sseparse.framing.eventstream_headers import Header, HeaderType
 from sseparse.framing.records import JSONRecord, SSEComment, SSEEvent
 
 
@@ -99,14 +102,20 @@ def test_finish_words_integer_enums_and_stop_with_calls() -> None:
     assert finish("stop", table, raw=None, calls=True) == Finish(
         reason="tool_calls", raw_reason="stop"
     )
-    enums: dict[Any, FinishReason] = {1: "stop", 2: "length", "STOP": "stop"}
-    assert finish(2, enums, raw=None) == Finish(reason="length", raw_reason="2")
-    assert finish(9, enums, raw=None).reason == "other"
+    # An integer enum is read by its name: the same raw_reason as the string encoding.
+    words: dict[str, FinishReason] = {"STOP": "stop", "MAX_TOKENS": "length"}
+    names = {1: "STOP", 2: "MAX_TOKENS"}
+    assert finish(2, words, raw=None, names=names) == Finish(
+        reason="length", raw_reason="MAX_TOKENS"
+    )
+    assert finish(2, words, raw=None, names=names) == finish("MAX_TOKENS", words, raw=None)
+    assert finish(9, words, raw=None, names=names) == Finish(reason="other", raw_reason="9")
     for bad in (1, True, None, ["stop"]):
         with pytest.raises(TypeError):
             finish(bad, table, raw=None)
-    with pytest.raises(TypeError):
-        finish(True, enums, raw=None)
+    for bad in (True, 1.0, None):
+        with pytest.raises(TypeError):
+            finish(bad, words, raw=None, names=names)
 
 
 def test_provider_error_shapes() -> None:
@@ -121,9 +130,28 @@ def test_provider_error_shapes() -> None:
     assert provider_error(5, None, type="e") == ProviderError(message="5", type="e")
 
 
+def _frame(message_type: str, event_type: str) -> EventStreamMessage:
+    kind = ":exception-type" if message_type == "exception" else ":event-type"
+    return EventStreamMessage(
+        headers=(
+            Header(name=":message-type", type=HeaderType.STRING, value=message_type),
+            Header(name=kind, type=HeaderType.STRING, value=event_type),
+        ),
+        payload=b"{}",
+    )
+
+
 @pytest.mark.parametrize(
     ("record", "name"),
     [
+        (SSEEvent(data='{"type": "message_start", "message": {}}'), "anthropic"),
+        (SSEEvent(type="ping", data="{}"), "anthropic"),
+        (JSONRecord(value={"type": "content_block_delta"}, raw=b""), "anthropic"),
+        (SSEEvent(data='{"candidates": []}'), "gemini"),
+        (JSONRecord(value={"usageMetadata": {}}, raw=b""), "gemini"),
+        (SSEEvent(data='{"promptFeedback": {}}'), "gemini"),
+        (_frame("event", "contentBlockDelta"), "bedrock-converse"),
+        (_frame("event", "chunk"), "bedrock-invoke"),
         (SSEEvent(data='{"type": "response.created"}'), "openai-responses"),
         (SSEEvent(type="response.created", data="{}"), "openai-responses"),
         (SSEEvent(data='{"type": "message-start"}'), "cohere"),
@@ -142,6 +170,10 @@ def test_dialects_claim_their_own_records(record: object, name: str) -> None:
     claimed_too = {c.name for c in others if c.claims(record)}
     # Mistral chunks are OpenAI chunks: detection asks Mistral first.
     assert claimed_too <= ({"openai"} if name == "mistral" else set())
+    assert dialect_of(_FORMAT_OF.get(type(record), "sse"), record) == name
+
+
+_FORMAT_OF = {EventStreamMessage: "eventstream", JSONRecord: "jsonlines"}
 
 
 @pytest.mark.parametrize(
@@ -151,6 +183,8 @@ def test_dialects_claim_their_own_records(record: object, name: str) -> None:
         SSEEvent(data='{"error": {"message": "x"}}'),
         SSEComment(text="keep-alive"),
         JSONRecord(value=[1], raw=b""),
+        SSEEvent(type="error", data='{"type": "error", "error": {}}'),
+        _frame("exception", "throttlingException"),
     ],
 )
 def test_records_that_fit_several_dialects_are_claimed_by_none(record: object) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from typing import Any
 
 from ._formats import openai_finish_reason, usage_dict
@@ -153,8 +154,10 @@ class Message:
         "_orphans",
         "_reasoning",
         "_refusal",
+        "_server_ids",
         "_structured",
         "_text",
+        "_unanswered",
         "choice",
         "citations",
         "finish_reason",
@@ -171,6 +174,12 @@ class Message:
         self._reasoning: list[str] = []
         self._calls: dict[int, _CallState] = {}
         self._orphans: list[ServerToolResult] = []  # results whose call never streamed
+        # Where a result finds its server call without a scan of every call (see
+        # _server_result): max-heaps (negated ordinals) of the calls that were server calls
+        # with an id, by id, and of every server call. Entries go stale when a call changes
+        # its id or kind, or gets a result; they are checked and dropped when met.
+        self._server_ids: dict[str, list[int]] = {}
+        self._unanswered: list[int] = []
         self.reasoning_signatures: list[ReasoningSignature] = []
         self.citations: list[Any] = []
         self.finish_reason: FinishReason | None = None
@@ -325,18 +334,28 @@ class Message:
             state = self._calls[index] = _CallState()
         return state
 
+    def _server_call(self, index: int, state: _CallState) -> None:
+        """Note that the call at *index* is (now) a server call (``_server_result`` finds it)."""
+        if state.kind == "server":
+            if state.id is not None:
+                heappush(self._server_ids.setdefault(state.id, []), -index)
+            if not state.results:
+                heappush(self._unanswered, -index)
+
     def _server_result(self, result: ServerToolResult) -> None:
-        """Attach *result* to its call: the server call with its id, else (no id sent) the
-        latest server call still without a result, else keep it as an orphan."""
+        """Attach *result* to its call: the latest server call with its id, else (no id sent)
+        the latest server call still without a result, else keep it as an orphan."""
         calls = self._calls
         wanted = result.tool_call_id
-        for index in sorted(calls, reverse=True):
-            state = calls[index]
+        heap = self._unanswered if wanted is None else self._server_ids.get(wanted, [])
+        while heap:
+            state = calls[-heap[0]]
             if state.kind == "server" and (
                 state.id == wanted if wanted is not None else not state.results
             ):
                 state.results.append(result)
                 return
+            heappop(heap)  # stale: a later event that makes it a match again pushes it anew
         self._orphans.append(result)
 
 
@@ -453,18 +472,21 @@ class Accumulator:
         self._get(event.choice)._server_result(event)
 
     def _tool_start(self, event: ToolCallStart) -> None:
-        state = self._get(event.choice)._call(event.index)
+        message = self._get(event.choice)
+        state = message._call(event.index)
         if event.id:
             state.id = event.id
         if event.name:
             state.name = event.name
         state.kind = event.kind
+        message._server_call(event.index, state)
 
     def _tool_delta(self, event: ToolCallDelta) -> None:
         self._get(event.choice)._call(event.index).args.append(event.arguments)
 
     def _tool_end(self, event: ToolCallEnd) -> None:
-        state = self._get(event.choice)._call(event.index)
+        message = self._get(event.choice)
+        state = message._call(event.index)
         if event.id:
             state.id = event.id
         if event.name:
@@ -475,6 +497,7 @@ class Accumulator:
             state.reading = _PartialReading()
         state.args[:] = [event.arguments] if event.arguments else []
         state.complete = True
+        message._server_call(event.index, state)
 
     def _finish(self, event: Finish) -> None:
         message = self._get(event.choice)

@@ -13,15 +13,13 @@ Theory of operation. Detection happens in two steps, on the bytes as they arrive
    * a line starting with an SSE field name (``data``, ``event``, ``id``, ``retry``) or a
      comment (``:``) is SSE;
    * anything else (an HTML error page, say) is ``UndetectableStream``.
-2. **Dialect, from the first records** (``dialect_of``): SSE event names and the JSON shape
-   of the first payload that says something (``"type": "message_start"`` is Anthropic,
-   ``"response.*"`` OpenAI Responses, ``candidates`` Gemini, ``choices`` OpenAI chat, a
-   Mistral model name Mistral; ``event_type`` is Cohere v1; ``message``/``done`` Ollama; an
-   event-stream ``chunk`` event is Bedrock InvokeModel, other event-stream frames Bedrock
-   ConverseStream). Comments, ``retry`` fields and payloads that fit every dialect (an
-   ``error`` object, ``[DONE]``) are skipped until one decides. A stream that ends before
-   any record decides falls back to the format's most common dialect (SSE: ``openai``).
-   Where a dialect module knows its own shape, detection asks it (``Dialect.claims``).
+2. **Dialect, from the first records** (``dialect_of``): detection asks the dialects, in a
+   fixed order, whether they claim a record (``Dialect.claims``: each dialect module knows
+   its own shape; this module knows none). A framing only one dialect speaks (a streamed JSON
+   array: Gemini) decides at once. Comments, ``retry`` fields and payloads that fit every
+   dialect (an ``error`` object, ``[DONE]``, an event-stream exception) are skipped until
+   one decides. A stream that ends before any record decides falls back to the format's
+   most common dialect (SSE: ``openai``).
 
 ``AutoDetector`` buffers the bytes until both are known (bounded by ``max_probe``), decoding
 each fragment once with a probe decoder, so detection is linear however the bytes are cut.
@@ -38,7 +36,6 @@ from ._json import loads
 from ._protocol import BytesLike, Decoder
 from .errors import ParseError, UndetectableStream, UsageError, quote
 from .framing import FORMATS, decoder_class
-from .framing.records import JSONRecord, SSEEvent
 
 __all__ = [
     "DEFAULT_MAX_PROBE",
@@ -57,20 +54,25 @@ _BOM = b"\xef\xbb\xbf"
 _WS = b" \t\r\n"
 _SSE_FIELDS = (b"data", b"event", b"id", b"retry", b":")
 
-_ANTHROPIC_TYPES = frozenset(
-    {
-        "message_start",
-        "message_delta",
-        "message_stop",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "ping",
-    }
+# The dialects detection asks, in this order, whether they claim a record of a framing
+# (detection keeps no knowledge of their shapes: ``Dialect.claims`` holds it). Anthropic and
+# Gemini before the rest: their payloads may carry fields other dialects claim; Mistral before
+# OpenAI chat: its chunks are OpenAI chunks that name a Mistral model. A framing only one
+# dialect speaks decides at its first record.
+_CLAIMANTS = {
+    "eventstream": ("bedrock-invoke", "bedrock-converse"),
+    "jsonarray": ("gemini",),
+}
+_JSON_CLAIMANTS = (
+    "anthropic",
+    "gemini",
+    "openai-responses",
+    "cohere",
+    "cohere-v1",
+    "mistral",
+    "openai",
+    "ollama",
 )
-# Dialects asked, in this order, whether they claim a record (Mistral before OpenAI chat:
-# its chunks are OpenAI chunks that name a Mistral model).
-_CLAIMANTS = ("openai-responses", "cohere", "cohere-v1", "mistral", "openai", "ollama")
 
 # The dialect chosen when input ends before any record decides.
 _FALLBACK = {"sse": "openai", "jsonlines": "ollama", "jsonarray": "gemini", "json": "openai"}
@@ -185,56 +187,17 @@ def _sniff_body(stripped: bytes, start: int, final: bool) -> str | None:
     )
 
 
-def _loads(text: str | bytes) -> Any:
-    try:
-        return loads(text)
-    except ValueError:
-        return None
-
-
-def _from_json(value: Any) -> str | None:
-    """The dialect a JSON payload belongs to, or ``None`` when it fits several."""
-    if not isinstance(value, dict):
-        return None
-    kind = value.get("type")
-    if isinstance(kind, str) and kind in _ANTHROPIC_TYPES:
-        return "anthropic"
-    if "candidates" in value or "usageMetadata" in value or "promptFeedback" in value:
-        return "gemini"
-    return None
-
-
-def _claimed(record: Any) -> str | None:
-    """The first dialect of ``_CLAIMANTS`` that claims *record*, or ``None``."""
+def dialect_of(fmt: str, record: Any) -> str | None:
+    """The dialect a record of framing *fmt* reveals, or ``None`` if it does not tell."""
     # Imported here: the dialect modules load only once a stream needs them.
     from .dialects import dialect_class
 
-    for name in _CLAIMANTS:
+    claimants = _CLAIMANTS.get(fmt, _JSON_CLAIMANTS)
+    if len(claimants) == 1:
+        return claimants[0]
+    for name in claimants:
         if dialect_class(name).claims(record):
             return name
-    return None
-
-
-def dialect_of(fmt: str, record: Any) -> str | None:
-    """The dialect a record of framing *fmt* reveals, or ``None`` if it does not tell."""
-    if fmt == "eventstream":
-        if getattr(record, "message_type", None) != "event":
-            return None  # an exception frame fits both Bedrock dialects
-        # Imported here: the dialect modules load only once a stream needs them.
-        from .dialects.bedrock_invoke import BedrockInvokeDialect
-
-        return "bedrock-invoke" if BedrockInvokeDialect.claims(record) else "bedrock-converse"
-    if fmt == "jsonarray":
-        return "gemini"
-    if isinstance(record, SSEEvent):
-        by_json = _from_json(_loads(record.data)) or _claimed(record)
-        if by_json is not None:
-            return by_json
-        if record.type in _ANTHROPIC_TYPES:
-            return "anthropic"
-        return None
-    if isinstance(record, JSONRecord):
-        return _from_json(record.value) or _claimed(record)
     return None
 
 

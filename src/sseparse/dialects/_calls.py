@@ -22,7 +22,7 @@ __all__ = ["Call", "Calls"]
 class Call:
     """One tool call while it streams."""
 
-    __slots__ = ("id", "kind", "name", "open", "ordinal", "parts")
+    __slots__ = ("id", "keys", "kind", "name", "open", "ordinal", "parts")
 
     def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str) -> None:
         self.ordinal = ordinal
@@ -30,6 +30,7 @@ class Call:
         self.name = name
         self.kind = kind
         self.parts: list[str] = []
+        self.keys: list[Any] = []  # the provider's keys it was bound to (see Calls.bind)
         self.open = True
 
     def arguments(self) -> str:
@@ -72,7 +73,7 @@ class Calls:
         self.count += 1
         self.open[call.ordinal] = call
         if key is not None:
-            self.keyed[key] = call
+            self.bind(call, key)
         if id is not None:
             self.by_id[id] = call
         self.latest = call
@@ -82,6 +83,11 @@ class Calls:
             )
         )
         return call
+
+    def bind(self, call: Call, key: Any) -> None:
+        """Find the open *call* under the provider's *key* too (an item id beside an index)."""
+        self.keyed[key] = call
+        call.keys.append(key)
 
     def get(self, key: Any) -> Call | None:
         """The open call under the provider's *key*, if any."""
@@ -102,10 +108,16 @@ class Calls:
         if not call.open:
             return
         call.open = False
-        del self.open[call.ordinal]
-        for table in (self.keyed, self.by_id):
-            for k in [k for k, c in table.items() if c is call]:
-                del table[k]
+        # Drop only what points at this call (a key or an id may have moved to a newer
+        # call since): the call's own keys, never a scan of the tables, so N ends are O(N).
+        self.open.pop(call.ordinal, None)
+        keyed = self.keyed
+        for key in call.keys:
+            if keyed.get(key) is call:
+                del keyed[key]
+        call.keys.clear()
+        if call.id is not None and self.by_id.get(call.id) is call:
+            del self.by_id[call.id]
         sent = call.arguments()
         if whole is not None and len(whole) > len(sent) and whole.startswith(sent):
             self.delta(call, whole[len(sent) :], raw, out)

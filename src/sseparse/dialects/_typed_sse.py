@@ -54,8 +54,10 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         """Map one parsed event object, dispatching on its ``"type"``; an object every
         handler leaves without events becomes ``Other`` (nothing is dropped).
 
-        Raises ``MalformedPayload`` (pointing at *offset*, quoting *payload*) when the object
-        does not have the shape its type requires.
+        Raises ``MalformedPayload`` (pointing at *offset*, quoting *payload*) for an object
+        without a string ``type``. For one without the shape its type requires, the handler's
+        ``KeyError``/``TypeError``/``AttributeError``/``ValueError``/``IndexError`` escapes:
+        the caller's one bad-record policy reports it at the record (``StreamParser``).
         """
         kind = value.get("type")
         if type(kind) is not str:
@@ -63,14 +65,7 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            try:
-                handler(value, out)
-            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-                raise malformed(
-                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=offset,
-                    payload=payload,
-                ) from exc
+            handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 

@@ -106,6 +106,7 @@ from ..events import (
     Usage,
 )
 from ._calls import Call, Calls
+from ._claims import json_of, sse_type
 from ._fields import answer_str, count, describe_str, opt_answer_str
 from ._finish import finish
 from ._typed_sse import TypedJSONDialect
@@ -147,17 +148,43 @@ def usage_from(counts: dict[str, Any], raw: Any = None) -> Usage:
     )
 
 
+# The Messages event types that say a stream is Anthropic's (what detection asks).
+_EVENT_TYPES = frozenset(
+    {
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "ping",
+    }
+)
+
+
 class AnthropicDialect(TypedJSONDialect):
     """Anthropic Messages events (SSE, or parsed objects via ``on_json``) to LLM events.
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object with a
+    string ``type``, and lets the ``KeyError``/``TypeError``/``AttributeError``/``ValueError``/
+    ``IndexError`` of a field of the wrong shape escape (the parser's bad-record policy reports
+    it at the record); ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
     __slots__ = ("_calls", "_counts", "_done", "_handlers", "_initial")
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A payload (or, when its data names no type, an SSE event name) of one of the
+        Messages event types (``error`` fits every dialect, so it does not count)."""
+        value = json_of(record)
+        kind = value.get("type") if type(value) is dict else None
+        if type(kind) is not str:
+            kind = sse_type(record)
+        return kind in _EVENT_TYPES
 
     def __init__(self) -> None:
         self._calls = Calls()  # tool calls, keyed by content-block index while open

@@ -223,6 +223,16 @@ class BedrockConverseDialect(_Bedrock):
 
     name: ClassVar[str] = "bedrock-converse"
 
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """An event-stream ``event`` message other than InvokeModel's ``chunk`` (an
+        exception message fits both Bedrock dialects)."""
+        return (
+            type(record) is EventStreamMessage
+            and record.message_type == "event"
+            and record.event_type != "chunk"
+        )
+
     def __init__(self) -> None:
         super().__init__()
         self._calls = Calls()  # tool calls, keyed by contentBlockIndex while open

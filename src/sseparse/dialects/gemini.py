@@ -110,12 +110,14 @@ from ..events import (
     ServerToolResult,
     StreamStart,
     TextDelta,
-    Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
 from ._calls import Calls
+from ._claims import json_of
 from ._fields import count, describe_str, opt_answer_str
+from ._finish import enum_word, finish
+from ._usage import build_usage
 
 __all__ = ["FINISH_REASONS", "FINISH_REASONS_BY_NUMBER", "GeminiDialect"]
 
@@ -218,16 +220,6 @@ class _Bad(Exception):
     record's offset and payload by ``on_record``."""
 
 
-def _enum_word(value: Any, names: dict[int, str], what: str) -> str | None:
-    """An enum field that carries the answer (a finish or block reason): its word, or for an
-    integer enum its name (the number's text when unknown); ``None`` when absent."""
-    if value is None or type(value) is str:
-        return value
-    if type(value) is int:
-        return names.get(value, str(value))
-    raise _Bad(f"{what} must be a string or an integer, not {value!r}")
-
-
 def _expect_dict(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Bad(f"{what} must be a JSON object, not {type(value).__name__}")
@@ -252,6 +244,15 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     default_format: ClassVar[str] = "sse"
     # Gemini sends no comments, but a proxy in between may send keep-alive comments.
     wants_comments: ClassVar[bool] = True
+
+    @classmethod
+    def claims(cls, record: Any) -> bool:
+        """A ``GenerateContentResponse``: an object with ``candidates``, ``usageMetadata``
+        or ``promptFeedback``."""
+        value = json_of(record)
+        return type(value) is dict and (
+            "candidates" in value or "usageMetadata" in value or "promptFeedback" in value
+        )
 
     __slots__ = (
         "_calls",
@@ -343,12 +344,9 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             )
         feedback = chunk.get("promptFeedback")
         if feedback is not None:
-            reason = _enum_word(
-                _expect_dict(feedback, "'promptFeedback'").get("blockReason"),
-                _BLOCK_REASONS_BY_NUMBER,
-                "'blockReason'",
-            )
+            reason = _expect_dict(feedback, "'promptFeedback'").get("blockReason")
             if reason is not None:
+                reason = enum_word(reason, _BLOCK_REASONS_BY_NUMBER)
                 self._seen.add(0)
                 self._finished.add(0)
                 out.append(Finish(reason="content_filter", raw_reason=reason, raw=chunk))
@@ -396,13 +394,18 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             metadata = candidate.get(field)
             if metadata:
                 out.append(Citation(value={field: metadata}, choice=choice, raw=chunk))
-        word = _enum_word(candidate.get("finishReason"), FINISH_REASONS_BY_NUMBER, "'finishReason'")
+        word = candidate.get("finishReason")
         if word is not None:
-            reason = FINISH_REASONS.get(word, "other")
-            if reason == "stop" and choice in self._function_calls:
-                reason = "tool_calls"
+            end = finish(
+                word,
+                FINISH_REASONS,
+                raw=chunk,
+                calls=choice in self._function_calls,
+                choice=choice,
+                names=FINISH_REASONS_BY_NUMBER,
+            )
             self._finished.add(choice)
-            out.append(Finish(reason=reason, raw_reason=word, choice=choice, raw=chunk))
+            out.append(end)
 
     def _part(
         self, part: dict[str, Any], choice: int, chunk: dict[str, Any], out: list[Event]
@@ -502,13 +505,13 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             return
         self._usage = snapshot
         out.append(
-            Usage(
-                prompt_tokens=prompt_tokens,
-                completion_tokens=completion_tokens,
-                total_tokens=total,
-                cached_tokens=cached,
-                reasoning_tokens=thoughts,
-                raw=chunk,
+            build_usage(
+                chunk,
+                prompt=prompt_tokens,
+                completion=completion_tokens,
+                total=total,
+                cached=cached,
+                reasoning=thoughts,
             )
         )
 

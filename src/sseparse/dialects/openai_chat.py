@@ -30,7 +30,9 @@ open call of the choice (unless it names a function while that call already has 
 whole new call, as Mistral sends). An id or a name is never overwritten by an empty value.
 Legacy ``delta.function_call`` is one more call of the choice. A call ends with
 ``ToolCallEnd`` (the whole arguments string) at its choice's ``finish_reason``, at
-``[DONE]``, or at end of input.
+``[DONE]``, or at end of input. A call that streams again after it ended (found by its index
+or id) is re-opened and ended once more only at ``[DONE]`` or end of input, so repeated
+finishes never re-join a long call. The bookkeeping is the shared ``Calls`` tracker's.
 
 End. ``data: [DONE]`` closes open calls and emits ``Done(clean=True)`` at once; records after
 it are still decoded (some routers send usage there). ``on_end`` closes what is open and emits
@@ -62,12 +64,11 @@ from ..events import (
     StreamStart,
     TextDelta,
     ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
 from ._base import Dialect, malformed
+from ._calls import Call, Calls
 from ._claims import json_of
 from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
@@ -99,39 +100,49 @@ _refusal_delta = fast_maker(RefusalDelta, "text", "choice", "raw")
 _tool_call_delta = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
 
 
-class _Call:
-    """One tool call of one choice, while it streams."""
-
-    __slots__ = ("args", "id", "name", "open", "ordinal", "position")
-
-    def __init__(self, ordinal: int, id: str | None, name: str | None) -> None:
-        self.ordinal = ordinal
-        self.position: int | None = None  # the provider's own index, when it sends one
-        self.id = id
-        self.name = name
-        self.args: list[str] = []
-        self.open = True
-
-
 class _Choice:
-    """Tool-call bookkeeping for one choice (only made when a choice streams a call)."""
+    """Tool-call bookkeeping for one choice (only made when a choice streams a call): the
+    shared tracker, plus what OpenAI-compatible servers need beyond it — calls found again
+    by index or id after they ended, and the legacy ``function_call``."""
 
-    __slots__ = ("by_id", "by_index", "calls", "function_call", "latest")
+    __slots__ = ("by_id", "by_index", "calls", "function_call", "positioned", "reopened")
 
-    def __init__(self) -> None:
-        self.calls: list[_Call] = []
-        self.by_index: dict[int, _Call] = {}
-        self.by_id: dict[str, _Call] = {}
-        self.latest: _Call | None = None
-        self.function_call: _Call | None = None  # the legacy delta.function_call, if any
+    def __init__(self, choice: int) -> None:
+        self.calls = Calls(choice)
+        # Unlike the tracker's own tables these keep ended calls: a later delta re-opens one.
+        self.by_index: dict[int, Call] = {}
+        self.by_id: dict[str, Call] = {}
+        self.positioned: set[int] = set()  # ordinals of calls that came with an index
+        self.function_call: Call | None = None  # the legacy delta.function_call, if any
+        # Calls that streamed again after they ended: ended once more only at the end of the
+        # stream ([DONE] or end of input), never at every finish_reason, so re-opening a long
+        # call does not re-join it again and again.
+        self.reopened: dict[int, Call] = {}
 
-    def new_call(self, id: str | None, name: str | None) -> _Call:
-        call = _Call(len(self.calls), id, name)
-        self.calls.append(call)
+    def new_call(self, id: str | None, name: str | None, chunk: Any, out: list[Event]) -> Call:
+        call = self.calls.start(id, name, chunk, out)
         if id is not None:
             self.by_id[id] = call
-        self.latest = call
         return call
+
+    def touch(self, call: Call) -> None:
+        """*call* streams again: the latest call, re-opened if it had ended."""
+        self.calls.latest = call
+        if not call.open:
+            call.open = True
+            self.reopened[call.ordinal] = call
+
+    def end_open(self, raw: Any, out: list[Event]) -> None:
+        """End the calls still open since they started (a ``finish_reason``)."""
+        self.calls.end_all(raw, out)
+
+    def end_all(self, raw: Any, out: list[Event]) -> None:
+        """End every open call, re-opened ones included, in order of ordinal."""
+        calls = self.calls
+        pending = {**calls.open, **self.reopened}
+        self.reopened.clear()
+        for ordinal in sorted(pending):
+            calls.end(pending[ordinal], raw, out)
 
 
 def _name(value: Any, what: str) -> str | None:
@@ -434,7 +445,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
     def _state(self, index: int) -> _Choice:
         state = self._choices.get(index)
         if state is None:
-            state = self._choices[index] = _Choice()
+            state = self._choices[index] = _Choice(index)
         return state
 
     def _tool_call(self, call: Any, index: int, chunk: Any, out: list[Event]) -> None:
@@ -451,10 +462,9 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                 if type(arguments) is _str and type(position) is _int and state is not None:
                     known = state.by_index.get(position)
                     if known is not None:
-                        known.open = True
-                        state.latest = known
+                        state.touch(known)
                         if arguments:
-                            known.args.append(arguments)
+                            known.parts.append(arguments)
                             out.append(_tool_call_delta(known.ordinal, arguments, index, chunk))
                         return
         function = call.get("function")
@@ -474,7 +484,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         name = _name(function.get("name"), "function name")
         arguments = _arguments(function.get(args_key))
         state = self._state(index)
-        target: _Call | None = None
+        target: Call | None = None
         if position is not None:
             target = state.by_index.get(position)
             if target is not None and id is not None and target.id is not None and target.id != id:
@@ -482,36 +492,31 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if target is None and id is not None:
                 # An id seen before, but only on a call that came without an index.
                 known = state.by_id.get(id)
-                if known is not None and known.position is None:
+                if known is not None and known.ordinal not in state.positioned:
                     target = known
         elif id is not None:
             target = state.by_id.get(id)
         if target is None and position is None and id is None:
-            latest = state.latest
+            latest = state.calls.latest
             if latest is not None and latest.open and not (name and latest.name):
                 target = latest
         if target is None:
-            target = state.new_call(id, name)
+            target = state.new_call(id, name, chunk, out)
             if position is not None:
-                target.position = position
+                state.positioned.add(target.ordinal)
                 state.by_index[position] = target
-            out.append(
-                ToolCallStart(index=target.ordinal, id=id, name=name, choice=index, raw=chunk)
-            )
         else:
             if position is not None:
-                if target.position is None:
-                    target.position = position
+                state.positioned.add(target.ordinal)
                 state.by_index[position] = target
             if id is not None and target.id is None:
                 target.id = id
                 state.by_id[id] = target
             if name is not None and target.name is None:
                 target.name = name
-            target.open = True
-            state.latest = target
+            state.touch(target)
         if arguments:
-            target.args.append(arguments)
+            target.parts.append(arguments)
             out.append(_tool_call_delta(target.ordinal, arguments, index, chunk))
 
     def _function_call(self, fc: Any, index: int, chunk: Any, out: list[Event]) -> None:
@@ -523,43 +528,26 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         state = self._state(index)
         call = state.function_call
         if call is None:
-            call = state.function_call = state.new_call(None, name)
-            out.append(ToolCallStart(index=call.ordinal, name=name, choice=index, raw=chunk))
+            call = state.function_call = state.new_call(None, name, chunk, out)
         else:
             if name is not None and call.name is None:
                 call.name = name
-            call.open = True
+            state.touch(call)
         if arguments:
-            call.args.append(arguments)
+            call.parts.append(arguments)
             out.append(_tool_call_delta(call.ordinal, arguments, index, chunk))
 
     def _close_calls(self, out: list[Event], only: int | None, raw: Any = None) -> None:
-        """``ToolCallEnd`` for every open call of choice *only* (all choices if ``None``)."""
-        if not self._choices:
+        """``ToolCallEnd`` for the open calls of choice *only* (at its ``finish_reason``:
+        re-opened calls wait for the end of the stream), or of every choice (``None``: the
+        end of the stream)."""
+        if only is not None:
+            state = self._choices.get(only)
+            if state is not None:
+                state.end_open(raw, out)
             return
-        if only is None:
-            indexes: list[int] = sorted(self._choices)
-        elif only in self._choices:
-            indexes = [only]
-        else:
-            return
-        for index in indexes:
-            state = self._choices[index]
-            for call in state.calls:
-                if call.open:
-                    call.open = False
-                    arguments = "".join(call.args)
-                    call.args = [arguments]
-                    out.append(
-                        ToolCallEnd(
-                            index=call.ordinal,
-                            id=call.id,
-                            name=call.name,
-                            arguments=arguments,
-                            choice=index,
-                            raw=raw,
-                        )
-                    )
+        for index in sorted(self._choices):
+            self._choices[index].end_all(raw, out)
 
     # -- end of input -------------------------------------------------------------------------
 

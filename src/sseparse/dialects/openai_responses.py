@@ -168,8 +168,10 @@ def usage_from(usage: dict[str, Any], raw: Any = None) -> Usage:
 class OpenAIResponsesDialect(TypedJSONDialect):
     """OpenAI Responses streaming events to LLM events.
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object with a
+    string ``type``, and lets the ``KeyError``/``TypeError``/``AttributeError``/``ValueError``/
+    ``IndexError`` of a field of the wrong shape escape (the parser's bad-record policy reports
+    it at the record); ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "openai-responses"
@@ -306,7 +308,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
             call_id, name, value, out, key=None if index is None else ("index", index), kind=kind
         )
         if item_id is not None:
-            calls.keyed[("item", item_id)] = call
+            calls.bind(call, ("item", item_id))
         if type(initial) is str:
             self._initial[call.ordinal] = initial
         if kind == "function":
