@@ -54,6 +54,7 @@ DEFAULT_MAX_PROBE = 16 * 1024 * 1024
 _SNIFF_WINDOW = 64 * 1024
 
 _BOM = b"\xef\xbb\xbf"
+_SNIFF_STEP = 256  # BodySniffer: bytes of a fragment taken at a time
 _WS = b" \t\r\n"
 _SSE_FIELDS = (b"data", b"event", b"id", b"retry", b":")
 
@@ -435,24 +436,41 @@ class BodySniffer:
     framing or a JSON document (``"json"``): SSE, a JSON array and AWS event-stream can never
     start with ``{``, while HTTP error bodies do.
 
-    ``feed`` returns the framing to use once known, then ``buffered`` gives the bytes seen.
-    Whitespace is held for at most ``_SNIFF_WINDOW`` bytes before the declared framing is
-    taken as it is.
+    ``feed`` returns the framing to use once known; ``held`` then gives the bytes of the
+    fragments before the deciding one (the caller still holds that one, and decodes it after
+    them), or at the end of input every byte fed. Whitespace is held for at most
+    ``_SNIFF_WINDOW`` bytes before the declared framing is taken as it is. Only a fragment's
+    first ``_SNIFF_WINDOW`` bytes are ever looked at or copied, ``_SNIFF_STEP`` at a time, so a
+    huge first fragment costs no copy of itself here.
     """
 
     __slots__ = ("_declared", "_head", "_seen")
 
     def __init__(self, declared: str) -> None:
         self._declared = declared
-        self._head = bytearray()
+        self._head = bytearray()  # the undecided fragments: a BOM or its start, whitespace
         self._seen = 0  # bytes of the head known to be BOM or whitespace (never rescanned)
 
-    def buffered(self) -> bytes:
+    def held(self) -> bytes:
         return bytes(self._head)
 
     def feed(self, data: BytesLike) -> str | None:
         head = self._head
-        head += data
+        before = len(head)
+        view = memoryview(data)
+        # The head is blank so far (it would be decided otherwise): a significant byte or
+        # passing the window decides, so the fragment is looked at a small step at a time
+        # (each step's bytes are scanned once), never copied whole.
+        for i in range(0, len(view), _SNIFF_STEP):
+            head += view[i : i + _SNIFF_STEP]
+            decided = self._decide()
+            if decided is not None:
+                del head[before:]  # the caller decodes the deciding fragment itself
+                return decided
+        return None
+
+    def _decide(self) -> str | None:
+        head = self._head
         if self._seen == 0 and len(head) < 3 and _BOM.startswith(head):
             return None  # perhaps a BOM still arriving
         if self._seen == 0 and head[:3] == _BOM:

@@ -53,7 +53,7 @@ from .._protocol import BytesLike, Decoder
 from ..errors import LimitExceeded, ParseError, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
 
-__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder"]
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "window"]
 
 DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
 """Default ``max_event_size``: 16 MiB for one event's data plus the line being read."""
@@ -71,23 +71,32 @@ _FOLD = 16
 _MAX_RETRY_DIGITS = 4000
 
 
-def _pieces(data: BytesLike, window: int) -> Iterator[bytes]:
-    """*data* as ``bytes`` pieces of at most *window* bytes, one at a time (copies: the
+def window(max_event_size: int) -> int:
+    """The most bytes of one fragment processed at once for *max_event_size*.
+
+    The lines split from one window, and their data values, cost up to ~14 times the window's
+    bytes (two objects of ~50 bytes per 7-byte line): a window of 1/64 of the limit keeps them
+    under a quarter of it. The default limit gets the full ``_WINDOW``."""
+    return min(_WINDOW, max(_MIN_WINDOW, max_event_size // 64))
+
+
+def pieces(data: BytesLike, size: int) -> Iterator[bytes]:
+    """*data* as ``bytes`` pieces of at most *size* bytes, one at a time (copies: the
     caller may reuse its buffer)."""
     try:
         if isinstance(data, memoryview) and (
             data.ndim != 1 or data.format != "B" or not data.c_contiguous
         ):
             data = data.tobytes()
-        size = len(data)
+        total = len(data)
     except ValueError as exc:  # a released memoryview
         raise UsageError(f"cannot read the data: {exc}") from None
-    if size <= window:
+    if total <= size:
         yield bytes(data)
         return
     view = memoryview(data)
-    for i in range(0, size, window):
-        yield bytes(view[i : i + window])
+    for i in range(0, total, size):
+        yield bytes(view[i : i + size])
 
 
 # One event per block on the hot path: built through its slots, the same object as the
@@ -166,10 +175,7 @@ class SSEDecoder(Decoder[SSERecord]):
         self._parts: list[bytes | bytearray] = []
         self._size = 0  # bytes in the data buffer (values plus one per line end)
         self._room = max_event_size  # _limit - _size: what the line being read may take
-        # The lines split from one window, and their data values, cost up to ~14 times the
-        # window's bytes (two objects of ~50 bytes per 7-byte line): a window of 1/64 of the
-        # limit keeps them under a quarter of it. The default limit gets the full _WINDOW.
-        self._window = min(_WINDOW, max(_MIN_WINDOW, max_event_size // 64))
+        self._window = window(max_event_size)
         self._type = ""  # the event type buffer
         self._id = last_event_id  # the last event ID buffer
         self._last_id = last_event_id  # the committed last event ID
@@ -216,7 +222,7 @@ class SSEDecoder(Decoder[SSERecord]):
 
     def _decode(self, data: BytesLike, out: list[SSERecord]) -> None:
         if type(data) is not bytes or len(data) > self._window:
-            for piece in _pieces(data, self._window):
+            for piece in pieces(data, self._window):
                 self._decode(piece, out)
             return
         if self._bom or self._cr:
