@@ -204,17 +204,21 @@ class StreamParser(Decoder[Event]):
         framings)."""
         return self._retry
 
-    def _resolve(self, decided: tuple[str, str] | str) -> None:
-        """Act on what the pending detector decided: build the parser for it."""
+    def _resolve(self, decided: tuple[str, str] | str) -> dict[str, Any]:
+        """Act on what the pending detector decided: build the parser for it. Returns the
+        framing decoder's options."""
         self._pending = None
+        options: dict[str, Any] = {}
         if isinstance(decided, tuple):
             fmt, dialect = decided
-            self._setup(dialect, fmt, framing_options(fmt, self._options))
+            options = framing_options(fmt, self._options)
+            self._setup(dialect, fmt, options)  # (which may add an option: comments)
         elif decided == "json":
             # The body is one JSON document (an HTTP error body), not the declared framing.
             self.format = "json"
             self._fused = False
             self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
+        return options
 
     def _apply_body(self, records: list[Any], out: list[Event]) -> None:
         """Records of a JSON-document body: a provider error object is reported as such
@@ -305,7 +309,7 @@ class StreamParser(Decoder[Event]):
             decided = pending.feed(data)
             if decided is None:
                 return
-            self._resolve(decided)
+            options = self._resolve(decided)
             if isinstance(pending, BodySniffer):
                 # The sniffer holds only the fragments before this one (at most a window of
                 # whitespace): decode them, then this fragment as it is, without a copy.
@@ -313,6 +317,10 @@ class StreamParser(Decoder[Event]):
                 if held:
                     self._decode(held, out)
             else:
+                handed = pending.hand_over(options)
+                if handed is not None:
+                    self._take_probe(*handed, out)
+                    return
                 data = pending.buffered()
         if self._fused:
             self._decode_fused(data, out)
@@ -322,6 +330,27 @@ class StreamParser(Decoder[Event]):
             self._framing._decode_into(data, records)
         finally:
             self._apply(records, out)
+
+    def _take_probe(
+        self,
+        probe: Decoder[Any],
+        records: list[Any],
+        fault: ParseError | None,
+        fed: int,
+        last: int,
+        out: list[Event],
+    ) -> None:
+        """Continue with the detector's probe as the framing decoder (built with the same
+        options, it decided exactly what a fresh one fed the same bytes would): its records
+        go to the dialect, then its fault, if any, is raised."""
+        self._framing = probe
+        if self._fused:
+            # Its offsets are stream offsets; it takes the bytes up to the next blank line.
+            self._fed = self._pos = fed
+            self._lf = last == 0x0A
+        self._apply(records, out)
+        if fault is not None:
+            raise fault
 
     # -- the fused SSE path (see the module doc) --------------------------------------------
 
