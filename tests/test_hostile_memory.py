@@ -1,6 +1,6 @@
-"""Peak memory (tracemalloc) of each JSON and event-stream decoder fed input past its limit in
-one large fragment, in small fragments and one byte at a time: under 3x the limit, not counting
-the caller's own fragments (allocated before tracing starts)."""
+"""Peak memory (tracemalloc) of each SSE, JSON and event-stream decoder, and of the parser, fed
+input past its limit in one large fragment, in small fragments and one byte at a time: under 3x
+the limit, not counting the caller's own fragments (allocated before tracing starts)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from sseparse import (
     JSONLinesDecoder,
     LimitExceeded,
     ParseError,
+    SSEDecoder,
+    StreamParser,
     UsageError,
     encode_event_stream,
 )
@@ -79,6 +81,69 @@ def test_peak_under_three_times_the_limit(name: str, piece: int) -> None:
     used, outcome = peak(factory, pieces)
     assert outcome == "LimitExceeded"
     assert used < 3 * LIMIT, f"{used / LIMIT:.2f}x the limit"
+
+
+# Events whose data is many short lines: each line is a few bytes of the limit but would cost
+# a bytes object (~50 bytes) if kept one object per line. Each passes the limit (counted as the
+# values plus one byte per line) by about a fifth.
+SSE_CASES: dict[str, bytes] = {
+    "short-lines": b"data:xy\n" * (LIMIT * 2 // 5),
+    "empty-lines": b"data\n" * (LIMIT * 6 // 5),
+    "crlf-short-lines": b"data:xy\r\n" * (LIMIT * 2 // 5),
+    "mixed-ends": b"data:x\r\ndata:y\n" * (LIMIT * 3 // 10),
+    "long-line": b"data: " + b"x" * 4 * LIMIT,
+}
+
+
+@pytest.mark.parametrize("name", SSE_CASES)
+@pytest.mark.parametrize("piece", [0, 4096, 61], ids=["whole", "4KiB", "61B"])
+def test_sse_peak_under_three_times_the_limit(name: str, piece: int) -> None:
+    data = SSE_CASES[name]
+    size = piece or len(data)
+    pieces = [data[i : i + size] for i in range(0, len(data), size)]
+    used, outcome = peak(lambda: SSEDecoder(max_event_size=LIMIT), pieces)
+    assert outcome == "LimitExceeded"
+    assert used < 3 * LIMIT, f"{used / LIMIT:.2f}x the limit"
+
+
+# The parser's fused SSE lane (openai) fed one huge fragment: the first fragment goes through
+# the JSON-body sniffer, the fused lane and the decoder, none of which may copy it whole.
+EVENT = b'data: {"choices":[]}\n\n'
+PARSER_CASES: dict[str, bytes] = {
+    "no-line-end": b"x" * 16 * LIMIT,
+    "event-then-long-line": EVENT + b"data: " + b"x" * 16 * LIMIT,
+    "event-then-long-event": EVENT + b"data: " + b"x" * 16 * LIMIT + b"\n\n",
+    "event-then-long-comment": EVENT + b": " + b"x" * 16 * LIMIT + b"\n\n",
+    "event-then-short-lines": EVENT + b"data:xy\n" * (LIMIT // 2),
+}
+
+
+@pytest.mark.parametrize("name", PARSER_CASES)
+@pytest.mark.parametrize("split", [False, True], ids=["whole", "after-10B"])
+def test_fused_parser_peak_under_three_times_the_limit(name: str, split: bool) -> None:
+    """Measured: the parser's own allocations from construction to the error, not the
+    caller's fragment (16x the limit, allocated before tracing starts)."""
+    data = PARSER_CASES[name]
+    StreamParser("openai").feed(EVENT)  # imports the dialect before tracing starts
+    pieces = [data[:10], data[10:]] if split else [data]
+    used, outcome = peak(lambda: StreamParser("openai", max_event_size=LIMIT), pieces)
+    assert outcome == "LimitExceeded"
+    assert used < 3 * LIMIT, f"{used / LIMIT:.2f}x the limit"
+
+
+def test_sse_many_line_event_is_unchanged_by_folding() -> None:
+    """The data of an event of many lines (kept folded while it grows) is every value joined
+    with LF, whatever the fragmentation."""
+    values = [b"v%d" % i for i in range(500)] + [b"", b"\xff", b"end"]
+    stream = b"".join(b"data:" + v + b"\n" for v in values) + b"\n" + b"data: next\n\n"
+    expected = b"\n".join(values).decode("utf-8", "replace")
+    for size in (len(stream), 4096, 13, 1):
+        decoder = SSEDecoder(max_event_size=len(stream))
+        events = [
+            e for i in range(0, len(stream), size) for e in decoder.feed(stream[i : i + size])
+        ]
+        assert [e.data for e in events] == [expected, "next"]  # type: ignore[union-attr]
+        assert [e.offset for e in events] == [0, len(stream) - 12]
 
 
 def test_event_stream_payload_limit_is_the_encoders() -> None:

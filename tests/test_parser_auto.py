@@ -92,3 +92,44 @@ def test_auto_passes_options_to_the_framing_decoder() -> None:
     parser = StreamParser("auto", max_event_size=64)
     with pytest.raises(LimitExceeded):
         parser.feed(b"data: " + b"x" * 200 + b"\n\n")
+
+
+OPENAI_CHUNK = b'data: {"id":"c","object":"chat.completion.chunk","choices":[]}\n\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "options"),
+    [
+        # Records before the one that tells the dialect: a comment, a retry, an empty event.
+        (b": hi\r\nretry: 5\n\ndata:\n\n" + OPENAI_CHUNK + b"data: [DONE]\n\n", {}),
+        (b": hi\nretry: 5\n\n" + OPENAI_CHUNK, {"comments": False}),
+        # A held line (fused lane) that a CR, then the limit, sends to the decoder.
+        (OPENAI_CHUNK + b"data: [DONE]\r\r" + OPENAI_CHUNK, {}),
+        (OPENAI_CHUNK + b"data: " + b"z" * 70 + b"\n\n", {"max_event_size": 64}),
+        # The probe meets the limit before any record tells: the fallback dialect (openai)
+        # gets what came before, then the fault.
+        (b": hi\n\nretry: 7\n\ndata: " + b"x" * 300 + b"\n\n", {"max_event_size": 64}),
+        (b"\xef\xbb\xbf\n\n" + OPENAI_CHUNK + b"data: " + b"y" * 100, {"max_event_size": 64}),
+    ],
+)
+def test_auto_continuing_with_its_probe_is_the_named_dialect(
+    body: bytes, options: dict[str, Any]
+) -> None:
+    """``"auto"`` carries on with the decoder that probed the stream: the records and the
+    fault it met reach the dialect as a named parser's would, at every fragmentation."""
+    named = assert_fragmentation_invariant(lambda: StreamParser("openai", **options), body)
+    auto = assert_fragmentation_invariant(lambda: StreamParser("auto", **options), body)
+    assert auto == named
+    assert retry_after(StreamParser("auto", **options), body) == retry_after(
+        StreamParser("openai", **options), body
+    )
+
+
+def retry_after(parser: StreamParser, body: bytes) -> int | None:
+    """The parser's ``retry`` after *body* (and the fault it may raise)."""
+    try:
+        parser.feed(body)
+        parser.feed(b"")
+    except LimitExceeded:
+        pass
+    return parser.retry

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import zlib
 from typing import Any
 
@@ -51,7 +52,9 @@ DEFAULT_MAX_PROBE = 16 * 1024 * 1024
 _SNIFF_WINDOW = 64 * 1024
 
 _BOM = b"\xef\xbb\xbf"
+_SNIFF_STEP = 256  # BodySniffer: bytes of a fragment taken at a time
 _WS = b" \t\r\n"
+_SIGNIFICANT = re.compile(rb"[^ \t\r\n]")  # the first byte that is not _WS
 _SSE_FIELDS = (b"data", b"event", b"id", b"retry", b":")
 
 # The dialects detection asks, in this order, whether they claim a record of a framing
@@ -235,8 +238,12 @@ def error_from_body(value: Any) -> tuple[str, str | None, str | None] | None:
 class AutoDetector:
     """Holds the first bytes of a stream until its framing and dialect are known.
 
-    ``feed`` returns ``(format, dialect)`` once decided (then ``buffered`` hands over every
-    byte seen, to replay into the real parser); ``finish`` decides at end of input.
+    ``feed`` returns ``(format, dialect)`` once decided; then ``hand_over`` gives the probe
+    decoder itself, with every record it decoded and the fault it met, for the real parser to
+    continue with (no copy of the bytes replayed), when the probe was built with the options
+    the parser needs; otherwise ``buffered`` hands over every byte seen, to replay into the
+    real parser. ``finish`` decides at end of input. An SSE probe reads comments (unless the
+    caller said otherwise), as most SSE dialects want them.
 
     Memory and time: the bytes are kept in one ``bytearray`` (no per-fragment objects), and
     each fragment is looked at once. A blank prefix (a BOM, then ASCII whitespace) is only
@@ -252,9 +259,12 @@ class AutoDetector:
     __slots__ = (
         "_blank",
         "_buf",
+        "_fault",
         "_format",
         "_options",
         "_probe",
+        "_probe_options",
+        "_records",
         "_significant",
         "_waiting",
         "max_probe",
@@ -275,9 +285,29 @@ class AutoDetector:
         self._blank = 0  # leading bytes known to be a BOM or ASCII whitespace
         self._significant = False  # whether a byte past the blank prefix has arrived
         self._waiting = False
+        self._probe_options: dict[str, Any] = {}
+        self._records: list[Any] = []  # every record the probe decoded, for hand_over
+        self._fault: ParseError | None = None  # the fault the probe met, for hand_over
         # A format given by the caller is taken as it is; only the dialect is detected.
         self._format: str | None = canonical_format(format) if format else None
         self._probe: Decoder[Any] | None = self._make_probe(self._format) if self._format else None
+
+    def hand_over(
+        self, options: dict[str, Any]
+    ) -> tuple[Decoder[Any], list[Any], ParseError | None, int, int] | None:
+        """If the probe was built with *options* (the real parser's framing options): the
+        probe, every record it decoded, the fault it met (``None`` if none), how many bytes
+        it was fed and the last of them (-1 for none); the buffer is released. ``None``
+        otherwise (then call ``buffered``). Call it once, after ``feed`` decided."""
+        probe = self._probe
+        if probe is None or options != self._probe_options:
+            return None
+        buf = self._buf
+        taken = (probe, self._records, self._fault, len(buf), buf[-1] if buf else -1)
+        self._probe = None
+        self._buf = bytearray()
+        self._records = []
+        return taken
 
     def buffered(self) -> bytes:
         """Every byte fed so far; the buffer and the probe are released (call it once, after
@@ -302,7 +332,7 @@ class AutoDetector:
             # The probe has seen nothing yet: it takes every byte so far (no copy when they
             # are all in this fragment).
             chunk = data if len(buf) == len(data) else bytes(buf)
-        decided = self._run(lambda records: self._probe_feed(chunk, records))
+        decided = self._run(lambda records: self._probe_feed(chunk, records), keep=True)
         if decided is None and len(buf) > self.max_probe:
             raise self._too_long()
         return decided
@@ -324,10 +354,10 @@ class AutoDetector:
                     return None  # perhaps a BOM still arriving
                 if buf[:3] == _BOM:
                     blank = 3
-            rest = bytes(buf[blank:])
-            stripped = rest.lstrip(_WS)
-            self._blank = blank + len(rest) - len(stripped)
-            if not stripped:
+            # Searched in place: no copy of the bytes after the blank prefix.
+            found = _SIGNIFICANT.search(buf, blank)
+            self._blank = len(buf) if found is None else found.start()
+            if found is None:
                 return None  # blank so far (bounded by max_probe)
             self._significant = True
         elif self._waiting and b"\n" not in data and len(buf) - self._blank < _SNIFF_WINDOW:
@@ -337,10 +367,11 @@ class AutoDetector:
         blank = self._blank
         end = blank + _SNIFF_WINDOW
         full = len(buf) >= end
-        if blank == 0:  # the stream starts with its first significant byte: check it all
-            fmt = sniff_format(bytes(buf[:end]), final=full)
-        else:  # a BOM or whitespace first: not event-stream (its first byte would be 0)
-            fmt = _sniff_body(bytes(buf[blank:end]), blank, full)
+        with memoryview(buf) as view:  # one copy of the window, not two
+            window = bytes(view[blank:end])
+        # Starting with its first significant byte, the stream is checked whole; after a BOM
+        # or whitespace it is not event-stream (its first byte would be 0).
+        fmt = sniff_format(window, final=full) if blank == 0 else _sniff_body(window, blank, full)
         self._waiting = len(buf) - blank > 16
         return fmt
 
@@ -362,7 +393,11 @@ class AutoDetector:
         return self._format, _FALLBACK.get(self._format, "bedrock-converse")
 
     def _make_probe(self, fmt: str) -> Decoder[Any]:
-        return decoder_class(fmt)(**framing_options(fmt, self._options))
+        options = framing_options(fmt, self._options)
+        if fmt == "sse":
+            options.setdefault("comments", True)
+        self._probe_options = options
+        return decoder_class(fmt)(**options)
 
     def _probe_feed(self, chunk: BytesLike, records: list[Any]) -> None:
         assert self._probe is not None
@@ -372,7 +407,7 @@ class AutoDetector:
         assert self._probe is not None
         self._probe._finish_into(records)
 
-    def _run(self, step: Any) -> tuple[str, str] | None:
+    def _run(self, step: Any, *, keep: bool = False) -> tuple[str, str] | None:
         """Run a probe step; the dialect its records reveal, else ``None``. A fault before
         any record decides settles on the format's usual dialect: the real parser, replaying
         the same bytes, then returns what came before the fault and raises it in order."""
@@ -381,8 +416,12 @@ class AutoDetector:
         failed = False
         try:
             step(records)
-        except ParseError:
+        except ParseError as exc:
             failed = True
+            if keep:
+                self._fault = exc
+        if keep:  # (the probe's own records, for hand_over)
+            self._records += records
         for record in records:
             dialect = dialect_of(self._format, record)
             if dialect is not None:
@@ -398,24 +437,41 @@ class BodySniffer:
     framing or a JSON document (``"json"``): SSE, a JSON array and AWS event-stream can never
     start with ``{``, while HTTP error bodies do.
 
-    ``feed`` returns the framing to use once known, then ``buffered`` gives the bytes seen.
-    Whitespace is held for at most ``_SNIFF_WINDOW`` bytes before the declared framing is
-    taken as it is.
+    ``feed`` returns the framing to use once known; ``held`` then gives the bytes of the
+    fragments before the deciding one (the caller still holds that one, and decodes it after
+    them), or at the end of input every byte fed. Whitespace is held for at most
+    ``_SNIFF_WINDOW`` bytes before the declared framing is taken as it is. Only a fragment's
+    first ``_SNIFF_WINDOW`` bytes are ever looked at or copied, ``_SNIFF_STEP`` at a time, so a
+    huge first fragment costs no copy of itself here.
     """
 
     __slots__ = ("_declared", "_head", "_seen")
 
     def __init__(self, declared: str) -> None:
         self._declared = declared
-        self._head = bytearray()
+        self._head = bytearray()  # the undecided fragments: a BOM or its start, whitespace
         self._seen = 0  # bytes of the head known to be BOM or whitespace (never rescanned)
 
-    def buffered(self) -> bytes:
+    def held(self) -> bytes:
         return bytes(self._head)
 
     def feed(self, data: BytesLike) -> str | None:
         head = self._head
-        head += data
+        before = len(head)
+        view = memoryview(data)
+        # The head is blank so far (it would be decided otherwise): a significant byte or
+        # passing the window decides, so the fragment is looked at a small step at a time
+        # (each step's bytes are scanned once), never copied whole.
+        for i in range(0, len(view), _SNIFF_STEP):
+            head += view[i : i + _SNIFF_STEP]
+            decided = self._decide()
+            if decided is not None:
+                del head[before:]  # the caller decodes the deciding fragment itself
+                return decided
+        return None
+
+    def _decide(self) -> str | None:
+        head = self._head
         if self._seen == 0 and len(head) < 3 and _BOM.startswith(head):
             return None  # perhaps a BOM still arriving
         if self._seen == 0 and head[:3] == _BOM:

@@ -45,7 +45,7 @@ from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
 from .framing.records import SSERetry
-from .framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
+from .framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder, pieces, window
 
 __all__ = ["StreamParser"]
 
@@ -117,6 +117,7 @@ class StreamParser(Decoder[Event]):
         "_strict",
         "_tail",
         "_typed",
+        "_window",
         "dialect_name",
         "format",
     )
@@ -179,6 +180,7 @@ class StreamParser(Decoder[Event]):
             self._typed: bool = getattr(cls, "ignores_event_type", False)
             # Checked by the decoder's constructor.
             self._hold: int = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
+            self._window = window(self._hold)
             self._pos = 0  # stream offset of the next byte not given to the decoder or held
             self._slow = True  # the decoder takes the bytes up to the next blank line
             self._lf = False  # slow mode: the last byte given to the decoder was an LF
@@ -202,17 +204,21 @@ class StreamParser(Decoder[Event]):
         framings)."""
         return self._retry
 
-    def _resolve(self, decided: tuple[str, str] | str) -> None:
-        """Act on what the pending detector decided: build the parser for it."""
+    def _resolve(self, decided: tuple[str, str] | str) -> dict[str, Any]:
+        """Act on what the pending detector decided: build the parser for it. Returns the
+        framing decoder's options."""
         self._pending = None
+        options: dict[str, Any] = {}
         if isinstance(decided, tuple):
             fmt, dialect = decided
-            self._setup(dialect, fmt, framing_options(fmt, self._options))
+            options = framing_options(fmt, self._options)
+            self._setup(dialect, fmt, options)  # (which may add an option: comments)
         elif decided == "json":
             # The body is one JSON document (an HTTP error body), not the declared framing.
             self.format = "json"
             self._fused = False
             self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
+        return options
 
     def _apply_body(self, records: list[Any], out: list[Event]) -> None:
         """Records of a JSON-document body: a provider error object is reported as such
@@ -303,8 +309,19 @@ class StreamParser(Decoder[Event]):
             decided = pending.feed(data)
             if decided is None:
                 return
-            self._resolve(decided)
-            data = pending.buffered()
+            options = self._resolve(decided)
+            if isinstance(pending, BodySniffer):
+                # The sniffer holds only the fragments before this one (at most a window of
+                # whitespace): decode them, then this fragment as it is, without a copy.
+                held = pending.held()
+                if held:
+                    self._decode(held, out)
+            else:
+                handed = pending.hand_over(options)
+                if handed is not None:
+                    self._take_probe(*handed, out)
+                    return
+                data = pending.buffered()
         if self._fused:
             self._decode_fused(data, out)
             return
@@ -314,9 +331,30 @@ class StreamParser(Decoder[Event]):
         finally:
             self._apply(records, out)
 
+    def _take_probe(
+        self,
+        probe: Decoder[Any],
+        records: list[Any],
+        fault: ParseError | None,
+        fed: int,
+        last: int,
+        out: list[Event],
+    ) -> None:
+        """Continue with the detector's probe as the framing decoder (built with the same
+        options, it decided exactly what a fresh one fed the same bytes would): its records
+        go to the dialect, then its fault, if any, is raised."""
+        self._framing = probe
+        if self._fused:
+            # Its offsets are stream offsets; it takes the bytes up to the next blank line.
+            self._fed = self._pos = fed
+            self._lf = last == 0x0A
+        self._apply(records, out)
+        if fault is not None:
+            raise fault
+
     # -- the fused SSE path (see the module doc) --------------------------------------------
 
-    def _to_decoder(self, data: bytes, out: list[Event]) -> None:
+    def _to_decoder(self, data: bytes | bytearray, out: list[Event]) -> None:
         """Give *data* (the next bytes of the stream) to the SSE decoder; apply its records
         with their offsets moved back to stream offsets."""
         records: list[Any] = []
@@ -335,8 +373,13 @@ class StreamParser(Decoder[Event]):
             self._apply(records, out)
 
     def _decode_fused(self, data: BytesLike, out: list[Event]) -> None:
-        if type(data) is not bytes:
-            data = bytes(data)  # a bytearray or memoryview (checked by _decode_into)
+        if type(data) is not bytes or len(data) > self._window:
+            # A bytearray or memoryview (checked by _decode_into), or a large fragment: taken
+            # a window at a time, as the decoder does, so that the blocks and lines cut from
+            # it stay within the window, not the size of the fragment.
+            for piece in pieces(data, self._window):
+                self._decode_fused(piece, out)
+            return
         if not data:
             return
         if self._slow:
@@ -362,9 +405,14 @@ class StreamParser(Decoder[Event]):
                 if len(tail) + len(data) <= self._hold and b"\r" not in data:
                     tail += data
                     return
-                data = bytes(tail) + data
-                tail.clear()
-                self._to_slow(data, out)
+                # The held line goes to the decoder as it is, then this fragment: no copy of
+                # the two joined (the decoder reads a bytearray a window at a time).
+                try:
+                    self._to_slow(tail, out)
+                finally:
+                    tail.clear()
+                self._to_decoder(data, out)
+                self._lf = data[-1] == 0x0A
                 return
             data = bytes(tail) + data
             tail.clear()
@@ -429,7 +477,7 @@ class StreamParser(Decoder[Event]):
             else:
                 self._to_slow(rest, out)
 
-    def _to_slow(self, data: bytes, out: list[Event]) -> None:
+    def _to_slow(self, data: bytes | bytearray, out: list[Event]) -> None:
         """Start a slow segment at the current position with *data* (no blank line in it)."""
         self._slow = True
         self._shift = self._pos - self._fed
@@ -440,7 +488,7 @@ class StreamParser(Decoder[Event]):
         pending = self._pending
         if pending is not None:
             self._resolve(pending.finish())
-            data = pending.buffered()
+            data = pending.held() if isinstance(pending, BodySniffer) else pending.buffered()
             if data:
                 self._decode(data, out)
         if self._fused and self._tail:

@@ -30,8 +30,12 @@ fragments) is recognised before any splitting. Events are built by setting the r
 slots directly (see ``_event``). Membership tests use an int operand (``10 in
 data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten times more.
 
-A fragment larger than ``_WINDOW`` is processed a window at a time, so a huge ``feed`` never
-holds more than one window of split lines besides what the limit allows.
+A fragment larger than the window (``_WINDOW``, or 1/64 of a smaller ``max_event_size``) is
+processed a window at a time, so a huge ``feed`` never holds more than one window of split
+lines besides what the limit allows. An unfinished event's data values are folded into one
+``bytearray`` once there are more than a few of them, so that an event of many short ``data``
+lines holds about its bytes, not one object per line: peak memory stays under 3x the limit
+(tests/test_hostile_memory.py).
 
 Limit: ``max_event_size`` bounds what is held for one event: its data buffer so far (each
 ``data`` value plus one byte for its line end) plus the line being read (raw bytes, without its
@@ -49,36 +53,50 @@ from .._protocol import BytesLike, Decoder
 from ..errors import LimitExceeded, ParseError, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
 
-__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder"]
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "window"]
 
 DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
 """Default ``max_event_size``: 16 MiB for one event's data plus the line being read."""
 
 _BOM = b"\xef\xbb\xbf"
 _WINDOW = 1 << 18  # fragments larger than this are processed in pieces of this size
+_MIN_WINDOW = 1 << 9  # ... or of 1/64 of max_event_size, but not less than this
+# An unfinished event's data values are kept as a list of bytes (no copy for the common one-
+# or few-line event); past this many they are folded into one bytearray, so that many short
+# data lines cost their bytes, not a bytes object (~40 bytes) each.
+_FOLD = 16
 # Python refuses to convert longer decimal strings to int (sys.int_info.default_max_str_digits
 # is 4300); a reconnection time of 10**4000 ms is meaningless, so such a retry is ignored, like
 # Chromium ignores a value that overflows its 64-bit integer.
 _MAX_RETRY_DIGITS = 4000
 
 
-def _pieces(data: BytesLike) -> Iterator[bytes]:
-    """*data* as ``bytes`` pieces of at most ``_WINDOW`` bytes, one at a time (copies: the
+def window(max_event_size: int) -> int:
+    """The most bytes of one fragment processed at once for *max_event_size*.
+
+    The lines split from one window, and their data values, cost up to ~14 times the window's
+    bytes (two objects of ~50 bytes per 7-byte line): a window of 1/64 of the limit keeps them
+    under a quarter of it. The default limit gets the full ``_WINDOW``."""
+    return min(_WINDOW, max(_MIN_WINDOW, max_event_size // 64))
+
+
+def pieces(data: BytesLike, size: int) -> Iterator[bytes]:
+    """*data* as ``bytes`` pieces of at most *size* bytes, one at a time (copies: the
     caller may reuse its buffer)."""
     try:
         if isinstance(data, memoryview) and (
             data.ndim != 1 or data.format != "B" or not data.c_contiguous
         ):
             data = data.tobytes()
-        size = len(data)
+        total = len(data)
     except ValueError as exc:  # a released memoryview
         raise UsageError(f"cannot read the data: {exc}") from None
-    if size <= _WINDOW:
+    if total <= size:
         yield bytes(data)
         return
     view = memoryview(data)
-    for i in range(0, size, _WINDOW):
-        yield bytes(view[i : i + _WINDOW])
+    for i in range(0, total, size):
+        yield bytes(view[i : i + size])
 
 
 # One event per block on the hot path: built through its slots, the same object as the
@@ -131,6 +149,7 @@ class SSEDecoder(Decoder[SSERecord]):
         "_size",
         "_start",
         "_type",
+        "_window",
     )
 
     def __init__(
@@ -152,9 +171,11 @@ class SSEDecoder(Decoder[SSERecord]):
         self._cr = False  # the last fragment ended with CR: an LF next completes a CRLF
         self._pos = 0  # stream offset of the first byte of _pending (the next line)
         self._start = 0  # stream offset of the current event's first line
-        self._parts: list[bytes] = []  # the data buffer: one value per data line
+        # The data buffer: one value per data line, the first perhaps several folded together.
+        self._parts: list[bytes | bytearray] = []
         self._size = 0  # bytes in the data buffer (values plus one per line end)
         self._room = max_event_size  # _limit - _size: what the line being read may take
+        self._window = window(max_event_size)
         self._type = ""  # the event type buffer
         self._id = last_event_id  # the last event ID buffer
         self._last_id = last_event_id  # the committed last event ID
@@ -200,8 +221,8 @@ class SSEDecoder(Decoder[SSERecord]):
     # -- the decoder hooks --------------------------------------------------------------------
 
     def _decode(self, data: BytesLike, out: list[SSERecord]) -> None:
-        if type(data) is not bytes or len(data) > _WINDOW:
-            for piece in _pieces(data):
+        if type(data) is not bytes or len(data) > self._window:
+            for piece in pieces(data, self._window):
                 self._decode(piece, out)
             return
         if self._bom or self._cr:
@@ -448,6 +469,12 @@ class SSEDecoder(Decoder[SSERecord]):
         if fresh < len(parts):
             new = parts[fresh:]
             size += sum(map(len, new)) + len(new)
+            if len(parts) > _FOLD:
+                # Joining with LF now gives the same data as joining at dispatch.
+                acc = parts[0] if type(parts[0]) is bytearray else bytearray(parts[0])
+                acc += b"\n"
+                acc += b"\n".join(parts[1:])
+                parts = [acc]
         self._pos = pos
         self._start = start
         self._parts = parts
