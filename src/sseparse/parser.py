@@ -44,7 +44,6 @@ from .errors import LimitExceeded, MalformedPayload, ParseError, UsageError
 from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
-from .framing.records import SSERetry
 from .framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder, pieces, window
 
 __all__ = ["StreamParser"]
@@ -111,7 +110,6 @@ class StreamParser(Decoder[Event]):
         "_options",
         "_pending",
         "_pos",
-        "_retry",
         "_shift",
         "_slow",
         "_strict",
@@ -142,7 +140,6 @@ class StreamParser(Decoder[Event]):
         self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
         self._fused = False
         self._pending: AutoDetector | BodySniffer | None = None
-        self._retry: int | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
             # options are checked now, and each framing takes the ones it knows.
@@ -202,7 +199,8 @@ class StreamParser(Decoder[Event]):
         """SSE streams: the reconnection delay the server asked for with its last valid
         ``retry`` field, in milliseconds; ``None`` until one arrives (and for other
         framings)."""
-        return self._retry
+        framing = getattr(self, "_framing", None)
+        return framing.retry if isinstance(framing, SSEDecoder) else None
 
     def _resolve(self, decided: tuple[str, str] | str) -> dict[str, Any]:
         """Act on what the pending detector decided: build the parser for it. Returns the
@@ -278,8 +276,6 @@ class StreamParser(Decoder[Event]):
             # The try is entered once per bad record, not per record (PERF203 does not see it).
             try:
                 for record in remaining:
-                    if type(record) is SSERetry:
-                        self._retry = record.milliseconds
                     on_record(record, out)
             except MalformedPayload as exc:  # noqa: PERF203
                 self._bad_record(exc, out)

@@ -145,6 +145,7 @@ class SSEDecoder(Decoder[SSERecord]):
         "_parts",
         "_pending",
         "_pos",
+        "_retry",
         "_room",
         "_size",
         "_start",
@@ -180,6 +181,13 @@ class SSEDecoder(Decoder[SSERecord]):
         self._id = last_event_id  # the last event ID buffer
         self._last_id = last_event_id  # the committed last event ID
         self._discarded = 0
+        self._retry: int | None = None
+
+    @property
+    def retry(self) -> int | None:
+        """The reconnection delay, in milliseconds, of the last valid ``retry`` field read
+        (``None`` until one arrives)."""
+        return self._retry
 
     @property
     def last_event_id(self) -> str:
@@ -463,6 +471,7 @@ class SSEDecoder(Decoder[SSERecord]):
                 elif name == b"retry":
                     ms = _retry_ms(value)
                     if ms is not None:
+                        self._retry = ms
                         append(SSERetry(milliseconds=ms, offset=pos))
                 # "Otherwise: The field is ignored."
             pos += len(line) + eol
