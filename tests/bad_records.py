@@ -9,9 +9,9 @@ import pytest
 from sseparse import StreamParser
 from sseparse.errors import MalformedPayload
 from sseparse.events import Malformed
+from sseparse.parser import _SHAPE_ERRORS as SHAPE_ERRORS  # what StreamParser reports
 
-# What a dialect's handler may raise for an ill-shaped payload (StreamParser reports these).
-SHAPE_ERRORS = (KeyError, TypeError, IndexError, AttributeError, ValueError)
+__all__ = ["SHAPE_ERRORS", "assert_reported_at_the_record"]
 
 
 def assert_reported_at_the_record(dialect: str, payload: str) -> None:
