@@ -41,7 +41,13 @@ Limit: ``max_event_size`` bounds what is held for one event: its data buffer so 
 ``data`` value plus one byte for its line end) plus the line being read (raw bytes, without its
 line end). The check is made before a byte is buffered past the limit, and only ever compares
 a complete line's length with the limit, or a prefix of it, so every fragmentation raises at
-the same place; the error's offset is the first line of the event.
+the same place; the error's offset is the first line of the event. A line no event would hold (a
+comment, an ignored field) is not an error: past the limit it is skipped without being
+buffered (see ``_overflow``).
+
+Sinks: ``StreamParser`` gives the decoder the dialect as callbacks (``_sink``), so that the
+events a dialect reads by their data alone are handed over as ``(data, offset)`` without an
+``SSEEvent`` being built; every path that dispatches an event checks for the sink.
 """
 
 from __future__ import annotations
@@ -144,6 +150,8 @@ class SSEDecoder(Decoder[SSERecord]):
 
     ``feed``/``receive_data``/``next_event`` raise ``LimitExceeded`` (``offset`` = the event's
     first line) when an event outgrows ``max_event_size``; nothing past the limit is buffered.
+    A comment or an ignored field longer than the limit is skipped instead (with ``comments``,
+    such a comment is returned with its text cut to the room the limit left).
     No other input is an error: the spec gives every byte sequence a meaning. ``close()`` never
     raises for input: per the spec, an event without its closing blank line is discarded
     (``discarded_bytes`` says how many bytes that was). ``UsageError`` for a bad argument,
