@@ -99,7 +99,7 @@ class StreamParser(Decoder[Event]):
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
         self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
-        self._direct = False  # feed is the SSE decoder's feed
+        self._direct: SSEDecoder | None = None  # when set, feed is this decoder's feed
         self._pending: AutoDetector | BodySniffer | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
@@ -112,7 +112,7 @@ class StreamParser(Decoder[Event]):
         self._setup(dialect, format, options)
         if self.format in _SNIFFED_FORMATS:
             self._pending = BodySniffer(self.format)
-            self._direct = False  # until the sniffer has seen the start of the body
+            self._direct = None  # until the sniffer has seen the start of the body
 
     def _setup(self, dialect: str, format: str | None, options: dict[str, Any]) -> None:
         """Build the dialect and the framing decoder (``UsageError`` for a bad name/option)."""
@@ -138,11 +138,13 @@ class StreamParser(Decoder[Event]):
         self._sinks = (
             self._allow_sinks and isinstance(framing, SSEDecoder) and on_message is not None
         )
+        self._direct = None
         if self._sinks:
             assert isinstance(framing, SSEDecoder) and on_message is not None
             typed = type(self._dialect).ignores_event_type
             framing._sink(on_message, self._dialect.on_record, self._refuse, typed=typed)
-        self._direct = self._sinks and self._pending is None
+            if self._pending is None:
+                self._direct = framing
 
     # -- the start of the stream: detection and JSON error bodies (see sseparse.detect) ----
 
@@ -174,7 +176,8 @@ class StreamParser(Decoder[Event]):
         elif decided == "json":
             # The body is one JSON document (an HTTP error body), not the declared framing.
             self.format = "json"
-            self._sinks = self._direct = False
+            self._sinks = False
+            self._direct = None
             self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
         return options
 
@@ -192,10 +195,19 @@ class StreamParser(Decoder[Event]):
     def feed(self, data: BytesLike) -> list[Event]:
         """Buffer *data* and return every event now complete, in order (see ``Decoder.feed``
         for what it raises)."""
-        if self._direct and self._error is None and not self._queue:
+        framing = self._direct
+        if framing is not None and self._error is None and not self._queue:
             # The SSE decoder calls the dialect itself: its feed is this feed, with the same
             # contract (its errors are sticky; close() raises them again through _finish).
-            return self._framing.feed(data)
+            if type(data) is bytes and 0x0A not in data and 0x0D not in data:
+                # Its first step inlined (see SSEDecoder.feed): inside one line, the bytes
+                # are only held. One call less for every small fragment.
+                pending = framing._pending
+                if len(pending) + len(data) <= framing._hold:
+                    pending += data
+                    return []
+            # (With sinks, the list it returns holds the dialect's events.)
+            return framing.feed(data)  # type: ignore[return-value]
         return super().feed(data)
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
@@ -258,7 +270,8 @@ class StreamParser(Decoder[Event]):
                     self._take_probe(*handed, out)
                     return
                 data = pending.buffered()
-            self._direct = self._sinks
+            if self._sinks and isinstance(self._framing, SSEDecoder):
+                self._direct = self._framing
         if self._sinks:
             self._framing._decode_into(data, out)
             return
