@@ -12,9 +12,9 @@ type escapes. What happens then is ``StreamParser``'s bad-record policy, decided
 (``StreamParser._bad_record``; DESIGN §1, strict framing, tolerant meaning): by default the
 events the record already yielded are kept, an in-band ``Malformed`` event follows them and
 the stream goes on; with ``StreamParser(strict=True)`` the ``MalformedPayload`` is raised and
-ends the stream. A dialect therefore raises for a record it cannot interpret and never
-decides the policy itself; a dialect that can go on after a partly understood record (it
-keeps the parts it understood) may read ``strict``, which the parser sets on the instance.
+ends the stream. A dialect therefore raises for a record it cannot interpret, after
+appending the events of the parts it did understand, and never decides the policy itself:
+no dialect catches its own shape errors or reads ``strict``.
 """
 
 from __future__ import annotations

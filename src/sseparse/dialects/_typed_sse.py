@@ -36,7 +36,10 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     text_event: ClassVar[str | None] = None
 
     def text_of(self, value: dict[str, Any]) -> Any:
-        """The text of a ``text_event`` object (raise ``KeyError``/``TypeError`` if absent)."""
+        """The text of a ``text_event`` object, or anything but a non-empty string for one of
+        another kind (which takes the validating path). It raises ``KeyError``/``TypeError``
+        only for an object that the ``text_event`` handler would reject with that same error
+        before appending any event, so the fast path changes no outcome."""
         raise NotImplementedError
 
     # Subclasses fill these: a handler per event "type", whether the end marker was seen.
@@ -77,7 +80,7 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             out.append(Done(clean=False))
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        """Map one SSE record; raises as ``on_message`` does."""
         if type(record) is SSEEvent:
             self.on_message(record.data, record.offset, out)
         elif type(record) is SSEComment:
@@ -87,7 +90,8 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     def on_message(self, data: str, offset: int, out: list[Event]) -> None:
         """Map the data of one SSE event (its SSE type is not used), found at stream *offset*;
-        raise ``MalformedPayload`` for a bad one."""
+        raise ``MalformedPayload`` for a payload that is not an object with a string ``type``,
+        a shape error (``KeyError``, ``TypeError``, …) for one of the wrong shape."""
         try:
             value = loads(data)
         except (ValueError, RecursionError):
@@ -98,12 +102,11 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         if type(value) is not dict:
             raise malformed("event data is not a JSON object", offset=offset, payload=data)
         # Fast path for the bulk of a stream: a well-formed text delta (subscripts are cheaper
-        # than .get). Anything else, or an unexpected shape, takes on_json's validating path.
+        # than .get). Any other shape takes on_json's validating path; a shape text_of cannot
+        # read is one its handler cannot read either, and its shape error is the parser's to
+        # report (see text_of).
         if value.get("type") == self.text_event:
-            try:
-                text = self.text_of(value)
-            except (KeyError, TypeError, IndexError):
-                text = None
+            text = self.text_of(value)
             if type(text) is str and text:
                 out.append(_text_delta(text, 0, value))
                 return

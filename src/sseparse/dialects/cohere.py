@@ -83,9 +83,10 @@ v1 calls have no id: ``call_<index>`` is synthesized.
 
 Both: every record produces at least one event (``Other`` when nothing else), every event's
 ``raw`` is the parsed object, exactly one ``Done`` per stream (``Done(clean=False)`` at end of
-input without the end marker), and a payload that is not a JSON object of the expected shape
-raises ``MalformedPayload`` at the record's offset, after the events that record already
-yielded (``StreamParser`` reports it in-band). Describing fields of another type (ids,
+input without the end marker); a payload that is not a JSON object (or has no string type)
+raises ``MalformedPayload``, one of the wrong shape a shape error (``KeyError``,
+``TypeError``, …), and ``StreamParser``'s one bad-record policy reports either at the record's
+offset, after the events that record already yielded. Describing fields of another type (ids,
 ``error_type``) degrade to ``None`` or their decimal text.
 """
 
@@ -147,9 +148,6 @@ EVENT_TYPES = frozenset(
 )
 """Cohere v2's event types (how a payload says it is Cohere's)."""
 
-_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
 # -- shared helpers ------------------------------------------------------------------------------
 
 
@@ -188,8 +186,8 @@ def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
 class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     """Cohere Chat v2 SSE events to LLM events (see the module docstring).
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object, a shape
+    error for one of the wrong shape; ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "cohere"
@@ -221,7 +219,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         }
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        """Map one SSE record; raise ``MalformedPayload`` (not a JSON object) or a shape
+        error (an object of the wrong shape) for a bad payload."""
         if type(record) is not SSEEvent:
             if type(record) is SSEComment:
                 out.append(KeepAlive(raw=record.text))
@@ -244,15 +243,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            try:
-                handler(value, out)
-            except _SHAPE_ERRORS as exc:
-                # The events already appended stay (StreamParser's bad-record policy).
-                raise malformed(
-                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=record.offset,
-                    payload=data,
-                ) from exc
+            handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
@@ -337,8 +328,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 class CohereV1Dialect(Dialect[JSONRecord]):
     """Cohere Chat v1 NDJSON objects to LLM events (see the module docstring).
 
-    ``on_record`` raises ``MalformedPayload`` for an object of the wrong shape; ``on_end``
-    raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a record that is not an object with a string
+    ``event_type``, a shape error for one of the wrong shape; ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "cohere-v1"
@@ -368,7 +359,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         }
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
-        """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
+        """Map one NDJSON object; raise ``MalformedPayload`` (no object with a string
+        ``event_type``) or a shape error (an object of the wrong shape) for a bad one."""
         value = record.value
         if type(value) is not dict:
             raise malformed(
@@ -384,15 +376,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            try:
-                handler(value, out)
-            except _SHAPE_ERRORS as exc:
-                # The events already appended stay (StreamParser's bad-record policy).
-                raise malformed(
-                    f"{kind} record of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=record.offset,
-                    payload=record.raw,
-                ) from exc
+            handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 

@@ -40,8 +40,9 @@ it are still decoded (some routers send usage there). ``on_end`` closes what is 
 
 SSE comments become ``KeepAlive`` (the parser asks the SSE decoder for them because
 ``wants_comments`` is set); ``retry`` fields and events of unknown types become ``Other``;
-``event: error`` becomes ``ProviderError``. A payload that is not JSON, or JSON of the wrong
-shape, raises ``MalformedPayload`` at the record's offset.
+``event: error`` becomes ``ProviderError``. A payload that is not a JSON object raises
+``MalformedPayload``, a chunk of the wrong shape a shape error (``TypeError``, ``KeyError``, …);
+``StreamParser``'s one bad-record policy reports either at the record's offset.
 """
 
 from __future__ import annotations
@@ -213,7 +214,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
 
     def on_message(self, data: str, offset: int, out: list[Event]) -> None:
         """Handle the data of a plain ``message`` event at stream *offset* (``StreamParser``
-        calls this directly on its fused SSE path); raise ``MalformedPayload`` for a bad one."""
+        calls this directly on its fused SSE path); raise ``MalformedPayload`` for a payload
+        that is not a JSON object, a shape error for a chunk of the wrong shape."""
         if data == "[DONE]":
             self._on_done(data, out)
             return
@@ -226,12 +228,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             ) from None
         if type(chunk) is not _dict:
             raise malformed("payload is not a JSON object", offset=offset, payload=data)
-        try:
-            self.on_chunk(chunk, out)
-        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
-            raise malformed(
-                f"unexpected chunk shape ({exc})", offset=offset, payload=data
-            ) from None
+        # A chunk of the wrong shape raises a shape error: StreamParser reports it at the record.
+        self.on_chunk(chunk, out)
 
     def _on_typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""
@@ -260,7 +258,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
 
     def on_chunk(self, chunk: dict[str, Any], out: list[Event]) -> None:
         """Append the events of one parsed chunk (raises ``TypeError``/``ValueError`` for a
-        chunk of the wrong shape; ``on_record`` turns those into ``MalformedPayload``)."""
+        chunk of the wrong shape; ``StreamParser`` reports them at the record)."""
         start = len(out)
         if not self._started:
             self._start(chunk, out)
