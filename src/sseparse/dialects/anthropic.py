@@ -27,7 +27,7 @@ content block ``*_tool_result``     ``ServerToolResult(tool_call_id=tool_use_id,
 ``message_delta``                   ``Finish`` (when ``stop_reason`` is set), then ``Usage``
 ``message_stop``                    ``Done(clean=True)``, at once
 ``ping``                            ``KeepAlive``
-``error``                           ``ProviderError(message, type)``
+``error``                           ``ProviderError(message, type, code)`` (``_errors.provider_error``)
 anything else                       ``Other(kind=<type>)``
 ==================================  ==========================================================
 
@@ -97,7 +97,6 @@ from ..events import (
     Event,
     FinishReason,
     KeepAlive,
-    ProviderError,
     ReasoningDelta,
     ReasoningSignature,
     ServerToolResult,
@@ -107,6 +106,7 @@ from ..events import (
 )
 from ._calls import Call, Calls
 from ._claims import json_of, sse_type
+from ._errors import provider_error
 from ._fields import answer_str, count, describe_str, opt_answer_str
 from ._finish import finish
 from ._typed_sse import TypedJSONDialect
@@ -329,19 +329,10 @@ class AnthropicDialect(TypedJSONDialect):
         out.append(KeepAlive(raw=value))
 
     def _error(self, value: dict[str, Any], out: list[Event]) -> None:
+        # {"type": "error", "error": {"type", "message"}}; without an "error" member the
+        # event's own text is the message.
         error = value.get("error")
-        if isinstance(error, dict):
-            message = error.get("message")
-            etype = error.get("type")
-        else:
-            message, etype = error, None
-        out.append(
-            ProviderError(
-                message=message if type(message) is str else json.dumps(value),
-                type=etype if type(etype) is str else None,
-                raw=value,
-            )
-        )
+        out.append(provider_error(_compact(value) if error is None else error, value))
 
     # -- tool calls ------------------------------------------------------------------------
 
