@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from .._build import fast_maker
 from .._json import loads
-from ..events import Done, Event, KeepAlive, Other, TextDelta
+from ..events import Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
 
@@ -21,8 +21,8 @@ _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     """Base of dialects whose SSE events each carry a JSON object with a ``"type"``.
 
-    Subclasses fill ``_handlers`` (a handler per event ``"type"``) and ``_done``, implement
-    ``_close_calls``, and may name their bulk text event: ``text_event`` (its ``"type"``) and
+    Subclasses fill ``_handlers`` (a handler per event ``"type"``), implement
+    ``close_calls``, and may name their bulk text event: ``text_event`` (its ``"type"``) and
     ``text_of`` (its text, or ``None`` when the object is not the plain shape, which then takes
     ``on_json``'s validating path).
     """
@@ -42,14 +42,8 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         before appending any event, so the fast path changes no outcome."""
         raise NotImplementedError
 
-    # Subclasses fill these: a handler per event "type", whether the end marker was seen.
+    # Subclasses fill this: a handler per event "type".
     _handlers: dict[str, Callable[[dict[str, Any], list[Event]], None]]
-    _done: bool
-
-    def _close_calls(self, out: list[Event], raw: Any) -> None:
-        """End the tool calls still open (*raw*: the record that ends them, ``None`` at end
-        of input)."""
-        raise NotImplementedError
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
@@ -71,13 +65,6 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
-
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
-        self._close_calls(out, None)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
         """Map one SSE record; raises as ``on_message`` does."""

@@ -93,7 +93,6 @@ from typing import Any, ClassVar
 
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
@@ -174,7 +173,7 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_initial")
+    __slots__ = ("_calls", "_counts", "_handlers", "_initial")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -190,7 +189,6 @@ class AnthropicDialect(TypedJSONDialect):
         self._calls = Calls()  # tool calls, keyed by content-block index while open
         self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
-        self._done = False
         self._handlers = {
             "content_block_delta": self._block_delta,
             "content_block_start": self._block_start,
@@ -307,7 +305,7 @@ class AnthropicDialect(TypedJSONDialect):
         delta = value.get("delta") or {}
         reason = delta.get("stop_reason")
         if reason is not None:
-            self._close_calls(out, value)
+            self.close_calls(value, out)
             out.append(finish(reason, STOP_REASONS, raw=value))
         usage = value.get("usage")
         if usage is not None:
@@ -319,11 +317,7 @@ class AnthropicDialect(TypedJSONDialect):
                 out.append(usage_from(counts, value))
 
     def _message_stop(self, value: dict[str, Any], out: list[Event]) -> None:
-        if self._done:
-            return  # a second end marker: reported as Other
-        self._close_calls(out, value)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)  # a second end marker appends nothing: reported as Other
 
     def _ping(self, value: dict[str, Any], out: list[Event]) -> None:
         out.append(KeepAlive(raw=value))
@@ -345,7 +339,7 @@ class AnthropicDialect(TypedJSONDialect):
             whole = _compact(initial) if isinstance(initial, dict) and initial else "{}"
         self._calls.end(call, raw, out, whole)
 
-    def _close_calls(self, out: list[Event], raw: Any) -> None:
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
         calls = self._calls
         for ordinal in sorted(calls.open):
             self._end(calls.open[ordinal], raw, out)

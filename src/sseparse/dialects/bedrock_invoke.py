@@ -614,7 +614,6 @@ class BedrockInvokeDialect(_Bedrock):
         self._mapping: _Family | None = None
         self._usage_seen = False  # some event so far was a Usage
         self._finished = False  # some event so far was a Finish
-        self._done = False  # a Done was emitted (a family with its own end marker)
         self._guardrail = False  # a guardrail intervened
         self._last_finish: Finish | None = None
 
@@ -695,7 +694,7 @@ class BedrockInvokeDialect(_Bedrock):
                 finish_here = self._finished = True
                 self._last_finish = event
             elif isinstance(event, Done):
-                self._done = True
+                self._done = True  # the family's own end marker: this stream's one Done
         if verdict and not finish_here and earlier and earlier.reason != "content_filter":
             # The answer finished for another reason before the verdict came: correct it (the
             # last Finish wins), ahead of this object's events (a Done may be among them).
@@ -707,18 +706,17 @@ class BedrockInvokeDialect(_Bedrock):
         self._usage_seen = self._usage_seen or usage_here
 
     def on_end(self, out: list[Event]) -> None:
-        closing: list[Event] = []
         mapping = self._mapping
         if mapping is not None:
+            closing: list[Event] = []
             mapping.on_end(closing)
-        done = [e for e in closing if type(e) is Done]
-        out.extend(e for e in closing if type(e) is not Done)
-        if self._done:
-            return
-        if self._guardrail and not self._finished:
+            # A family's own Done is this stream's only at its end marker (_after_object
+            # saw it then); at end of input the Done is decided here.
+            out.extend(e for e in closing if type(e) is not Done)
+        if not self._done and self._guardrail and not self._finished:
             out.append(Finish(reason="content_filter", raw_reason="INTERVENED"))
             self._finished = True
-        if mapping is not None and mapping.ends_itself:
-            out.extend(done)  # the family's own verdict (clean only at its end marker)
-        else:
-            out.append(Done(clean=self._finished and not self._failed))
+        # A family with its own end marker that did not come ended unclean; the others end
+        # with the HTTP response, clean when the answer finished and nothing failed.
+        own_marker = mapping is not None and mapping.ends_itself
+        self.end_of_input(out, clean=not own_marker and self._finished and not self._failed)

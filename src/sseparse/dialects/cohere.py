@@ -97,7 +97,6 @@ from typing import Any, ClassVar
 
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
@@ -194,7 +193,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "sse"
 
-    __slots__ = ("_calls", "_done", "_handlers")
+    __slots__ = ("_calls", "_handlers")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -205,7 +204,6 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     def __init__(self) -> None:
         self._calls = Calls()
-        self._done = False
         self._handlers = {
             "message-start": self._message_start,
             "content-start": self._content,
@@ -229,10 +227,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             return
         data = record.data
         if data == "[DONE]":
-            if not self._done:  # the transport's end marker without message-end
-                self._calls.end_all(None, out)
-                self._done = True
-                out.append(Done(clean=True, raw=data))
+            # The transport's end marker: clean when message-end did not come, else nothing.
+            self.end_marker(data, out)
             return
         value = load_json(data, offset=record.offset)
         if type(value) is not dict:
@@ -247,12 +243,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
-        self._calls.end_all(None, out)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        self._calls.end_all(raw, out)
 
     # -- handlers ----------------------------------------------------------------------------
 
@@ -311,15 +303,14 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         )
         if self._done:
             return  # a second end marker: reported as Other
-        self._calls.end_all(value, out)
+        self.close_calls(value, out)
         if error_event is not None:
             out.append(error_event)
         if finish is not None:
             out.append(finish)
         if usage_event is not None:
             out.append(usage_event)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)
 
 
 # -- v1 ------------------------------------------------------------------------------------------
@@ -336,7 +327,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "jsonlines"
 
-    __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
+    __slots__ = ("_calls", "_current", "_handlers", "_plan_streamed")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -347,7 +338,6 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     def __init__(self) -> None:
         self._calls = Calls()
         self._current: Call | None = None  # the call the last tool_call_delta went to
-        self._done = False
         self._plan_streamed = False
         self._handlers = {
             "stream-start": self._stream_start,
@@ -380,12 +370,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
-        self._calls.end_all(None, out)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        self._calls.end_all(raw, out)
 
     # -- handlers ----------------------------------------------------------------------------
 
@@ -476,8 +462,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         error = value.get("error", response.get("error"))
         error_event = None if error is None else provider_error(error, value)
         if self._done:
-            return
-        self._calls.end_all(value, out)
+            return  # a second end marker: reported as Other
+        self.close_calls(value, out)
         finish = (
             None
             if raw_reason is None
@@ -489,5 +475,4 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             out.append(finish)
         if usage_event is not None:
             out.append(usage_event)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)

@@ -99,7 +99,6 @@ from typing import Any, ClassVar
 from .. import _json
 from ..events import (
     Citation,
-    Done,
     Event,
     Finish,
     FinishReason,
@@ -507,6 +506,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     # -- end of input ---------------------------------------------------------------------------
 
     def on_end(self, out: list[Event]) -> None:
-        # Calls arrive whole, so none is open here.
+        """End of input (calls arrive whole: none is open): ``Done``, clean when every
+        candidate seen finished and no error came. Raises nothing."""
         clean = not self._errored and bool(self._seen) and self._seen <= self._finished
-        out.append(Done(clean=clean))
+        self.end_of_input(out, clean=clean)

@@ -57,7 +57,6 @@ from typing import Any, ClassVar
 
 from .._build import fast_maker
 from ..events import (
-    Done,
     Event,
     Finish,
     FinishReason,
@@ -113,11 +112,10 @@ class OllamaDialect(Dialect[JSONRecord]):
     provider: ClassVar[str] = "ollama"
     default_format: ClassVar[str] = "jsonlines"
 
-    __slots__ = ("_calls", "_done", "_started")
+    __slots__ = ("_calls", "_started")
 
     def __init__(self) -> None:
         self._started = False
-        self._done = False
         self._calls = Calls()
 
     @classmethod
@@ -163,12 +161,6 @@ class OllamaDialect(Dialect[JSONRecord]):
         self._object(value, out)  # a shape error for a bad object: StreamParser reports it
         if len(out) == n:
             out.append(Other(kind="chunk", raw=value))
-
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: ``Done(clean=False)`` unless ``"done": true`` was seen."""
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -241,6 +233,4 @@ class OllamaDialect(Dialect[JSONRecord]):
             out.append(finish(raw_reason, DONE_REASONS, raw=value, calls=self._calls.count > 0))
         if usage is not None:
             out.append(usage)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)  # calls come whole: none is open

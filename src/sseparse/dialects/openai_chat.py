@@ -54,7 +54,6 @@ from .._build import fast_maker
 from .._json import loads as _fast_loads
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
@@ -184,11 +183,10 @@ class OpenAIChatDialect(Dialect[SSERecord]):
     wants_comments: ClassVar[bool] = True
     finish_reasons: ClassVar[dict[str, FinishReason]] = FINISH_REASONS
 
-    __slots__ = ("_choices", "_done", "_started")
+    __slots__ = ("_choices", "_started")
 
     def __init__(self) -> None:
         self._started = False
-        self._done = False
         self._choices: dict[int, _Choice] = {}
 
     @classmethod
@@ -247,12 +245,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             out.append(Other(kind=record.type, raw=value))
 
     def _on_done(self, data: str, out: list[Event]) -> None:
-        if self._done:
-            out.append(Other(kind="[DONE]", raw=data))
-            return
-        self._close_calls(out, None)
-        self._done = True
-        out.append(Done(clean=True, raw=data))
+        if not self.end_marker(data, out):
+            out.append(Other(kind="[DONE]", raw=data))  # a second [DONE]
 
     # -- chunks -----------------------------------------------------------------------------
 
@@ -324,7 +318,9 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         word = choice.get("finish_reason")
         if word is not None and word != "":
             end = finish(word, self.finish_reasons, raw=chunk, choice=index)
-            self._close_calls(out, index, chunk)
+            state = self._choices.get(index)
+            if state is not None:
+                state.end_open(chunk, out)  # re-opened calls wait for the end of the stream
             out.append(end)
 
     def _delta(
@@ -535,25 +531,11 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             call.parts.append(arguments)
             out.append(_tool_call_delta(call.ordinal, arguments, index, chunk))
 
-    def _close_calls(self, out: list[Event], only: int | None, raw: Any = None) -> None:
-        """``ToolCallEnd`` for the open calls of choice *only* (at its ``finish_reason``:
-        re-opened calls wait for the end of the stream), or of every choice (``None``: the
-        end of the stream)."""
-        if only is not None:
-            state = self._choices.get(only)
-            if state is not None:
-                state.end_open(raw, out)
-            return
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        """``ToolCallEnd`` for the open calls of every choice, re-opened ones included (the
+        end of the stream: ``[DONE]`` or end of input)."""
         for index in sorted(self._choices):
             self._choices[index].end_all(raw, out)
-
-    # -- end of input -------------------------------------------------------------------------
-
-    def on_end(self, out: list[Event]) -> None:
-        self._close_calls(out, None)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
 
 def _arguments(value: Any) -> str:
