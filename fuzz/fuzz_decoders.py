@@ -89,10 +89,17 @@ def check(label: str, factory: Factory, payload: bytes, cuts: list[int]) -> None
         raise AssertionError(f"{label}: cut at {points} {split} != whole {whole}")
 
 
+# --only=LABEL: every input goes to that one target (the target byte is still read, so the
+# seed layout is the same; a seed written for another target is one more input for this one).
+ONLY: tuple[str, Factory] | None = None
+
+
 def test_one_input(data: bytes) -> None:
     # FuzzedDataProvider takes integers from the end of the input and bytes from the front.
     fdp = atheris.FuzzedDataProvider(data)
     label, factory = TARGETS[fdp.ConsumeIntInRange(0, len(TARGETS) - 1)]
+    if ONLY is not None:
+        label, factory = ONLY
     cuts = [fdp.ConsumeIntInRange(0, 1 << 16) for _ in range(fdp.ConsumeIntInRange(0, MAX_CUTS))]
     check(label, factory, fdp.ConsumeBytes(fdp.remaining_bytes()), cuts)
 
@@ -147,8 +154,18 @@ def main() -> None:
         captures, out = Path(sys.argv[2]), Path(sys.argv[3])
         print(f"wrote {seed_corpus(captures, out)} seeds to {out}")
         return
-    print("fuzz targets: " + ", ".join(label for label, _ in TARGETS), file=sys.stderr)
-    atheris.Setup(sys.argv, test_one_input)
+    global ONLY
+    argv = [arg for arg in sys.argv if not arg.startswith("--only=")]
+    only = [arg.removeprefix("--only=") for arg in sys.argv if arg.startswith("--only=")]
+    if only:
+        by_label = dict(TARGETS)
+        if only[-1] not in by_label:
+            sys.exit(f"fuzz: no target {only[-1]!r}; the targets: {', '.join(by_label)}")
+        ONLY = (only[-1], by_label[only[-1]])
+        print(f"fuzz target: {only[-1]} only", file=sys.stderr)
+    else:
+        print("fuzz targets: " + ", ".join(label for label, _ in TARGETS), file=sys.stderr)
+    atheris.Setup(argv, test_one_input)
     atheris.Fuzz()
 
 

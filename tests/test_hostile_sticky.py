@@ -33,8 +33,8 @@ FAULTS: dict[str, tuple[Callable[[], Any], bytes]] = {
     "jsondoc": (lambda: JSONDocumentDecoder(max_size=2), b"{}{}"),
     "eventstream": (EventStreamDecoder, bytes(16)),
     "parser-openai": (lambda: StreamParser("openai", max_event_size=8), b"data: 0123456789\n\n"),
-    # The first block takes the parser's fused SSE path; the fault is met on it.
-    "parser-openai-fused": (
+    # The first block goes to the dialect through the SSE decoder's sink; the fault is met there.
+    "parser-openai-sinks": (
         lambda: StreamParser("openai", max_event_size=10),
         b"data: {}\n\ndata: {}\n\ndata: 0123456789\n\n",
     ),

@@ -1,4 +1,4 @@
-"""StreamParser: options, the decoder protocol over a dialect, and the fused SSE path giving
+"""StreamParser: options, the decoder protocol over a dialect, and the SSE decoder with the dialect as its sinks giving
 exactly the generic path's events and errors."""
 
 from __future__ import annotations
@@ -20,17 +20,20 @@ from .captures import captures, read
 
 
 class GenericParser(StreamParser):
-    """The same parser without the fused SSE path: every byte through SSEDecoder."""
+    """The same parser without the SSE decoder's sinks: every event an ``SSEEvent`` for
+    ``on_record``."""
 
-    _allow_fused = False
+    _allow_sinks = False
 
 
-def test_fused_path_is_used_for_openai_and_not_forced_elsewhere() -> None:
-    assert StreamParser("openai")._fused
-    assert StreamParser("mistral")._fused
-    assert StreamParser("anthropic")._typed and not StreamParser("openai")._typed
-    assert not GenericParser("openai")._fused
-    assert not StreamParser("openai", format="jsonlines")._fused
+def test_sinks_are_used_for_sse_dialects_with_on_message() -> None:
+    for dialect in ("openai", "mistral", "anthropic", "openai-responses"):
+        assert StreamParser(dialect)._sinks
+    assert StreamParser("anthropic")._framing._typed
+    assert not StreamParser("openai")._framing._typed
+    assert not GenericParser("openai")._sinks
+    assert not StreamParser("openai", format="jsonlines")._sinks
+    assert not StreamParser("gemini")._sinks  # no on_message: records go through on_record
 
 
 def test_unknown_dialect_format_and_bad_option() -> None:
@@ -63,7 +66,7 @@ def test_events_before_a_bad_payload_are_returned_first() -> None:
             parser.close()
 
 
-def test_limit_offsets_on_the_fused_path() -> None:
+def test_limit_offsets_with_and_without_sinks() -> None:
     small = b'data: {"choices":[]}\n\n'
     big = b"data: " + b"x" * 100 + b"\n\n"
     for cls in (StreamParser, GenericParser):
@@ -96,22 +99,22 @@ def test_a_mid_stream_bom_is_not_stripped() -> None:
     assert GenericParser("openai").feed(data) == [Done()]
 
 
-# Dialects with the fused path: "openai" (data-only blocks) and the ones whose payloads name
+# Dialects with sinks: "openai" (data-only blocks) and the ones whose payloads name
 # their own type (ignores_event_type: "event: …" + "data: …" blocks too).
-FUSED_DIALECTS = ["openai", "anthropic", "openai-responses"]
+SINK_DIALECTS = ["openai", "anthropic", "openai-responses"]
 
 
-@pytest.mark.parametrize("dialect", FUSED_DIALECTS)
+@pytest.mark.parametrize("dialect", SINK_DIALECTS)
 @pytest.mark.parametrize("entry", captures(fmt="sse"), ids=lambda e: e["file"])
-def test_fused_equals_generic_on_every_sse_capture(entry: dict[str, Any], dialect: str) -> None:
-    # Each fused dialect on every SSE capture, whatever its API: CRLF (Gemini), event: lines
-    # (Anthropic, Cohere), comments, errors — the fused path must decide exactly the same.
+def test_sinks_equal_generic_on_every_sse_capture(entry: dict[str, Any], dialect: str) -> None:
+    # Each sink dialect on every SSE capture, whatever its API: CRLF (Gemini), event: lines
+    # (Anthropic, Cohere), comments, errors — the sinks must decide exactly the same.
     data = read(entry["file"])
     chunks = random_partition(data, random.Random(len(data)))
     for parts in ([data], chunks, [data[i : i + 61] for i in range(0, len(data), 61)]):
-        fused, _ = run_feed(lambda: StreamParser(dialect), parts)
+        sinks, _ = run_feed(lambda: StreamParser(dialect), parts)
         generic, _ = run_feed(lambda: GenericParser(dialect), parts)
-        assert fused == generic
+        assert sinks == generic
 
 
 PIECES = [
@@ -149,21 +152,21 @@ PIECES = [
     st.lists(st.sampled_from(PIECES), max_size=40),
     st.integers(0, 2**32),
     st.sampled_from([16, 64, 1 << 20]),
-    st.sampled_from(FUSED_DIALECTS),
+    st.sampled_from(SINK_DIALECTS),
 )
-def test_fused_equals_generic_on_generated_streams(
+def test_sinks_equal_generic_on_generated_streams(
     pieces: list[bytes], seed: int, limit: int, dialect: str
 ) -> None:
     data = b"".join(pieces)
     chunks = random_partition(data, random.Random(seed))
     for parts in ([data], chunks):
-        fused, fused_counts = run_feed(lambda: StreamParser(dialect, max_event_size=limit), parts)
+        sinks, sinks_counts = run_feed(lambda: StreamParser(dialect, max_event_size=limit), parts)
         generic, generic_counts = run_feed(
             lambda: GenericParser(dialect, max_event_size=limit), parts
         )
-        assert fused == generic
+        assert sinks == generic
         if generic.error is None:
-            assert fused_counts == generic_counts  # the same latency, fragment by fragment
+            assert sinks_counts == generic_counts  # the same latency, fragment by fragment
     pulled = run_pull(lambda: StreamParser(dialect, max_event_size=limit), chunks)
     assert pulled == generic
 

@@ -50,7 +50,7 @@ def test_records_after_a_bad_one_are_still_read(fused: bool) -> None:
     data = GOOD + bad + GOOD + bad + bad + GOOD + b"data: [DONE]\n\n"
 
     class Parser(StreamParser):
-        _allow_fused = fused
+        _allow_sinks = fused
 
     events = check_bad_record(partial(Parser, "openai"), data, offset=len(GOOD))
     acc = Accumulator()

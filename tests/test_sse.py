@@ -495,11 +495,60 @@ def test_limit_counts_the_data_buffer() -> None:
     assert over.error == (LimitExceeded, 0)
 
 
-def test_limit_applies_to_any_long_line() -> None:
+@pytest.mark.parametrize(
+    "line",
+    [b"data: " + b"x" * 40, b"event: " + b"e" * 40, b"id: " + b"1" * 40, b"retry: " + b"1" * 40],
+)
+def test_limit_applies_to_long_lines_an_event_would_hold(line: bytes) -> None:
+    stream = b"data: a\n\n" + line + b"\ndata: b\n\n"
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=32), stream)
+    assert outcome.items == [ev("a")]
+    assert outcome.error == (LimitExceeded, 9)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b":" + b"c" * 40,  # a comment
+        b"x-trace: " + b"t" * 40,  # an unknown field
+        b"datum:" + b"y" * 40,  # a known name's prefix is not that name
+        b"dat" + b"z" * 40,  # no colon: the whole line is the (unknown) name
+        b"data" + b"w" * 40,
+        b"retryretry" * 5,
+    ],
+)
+def test_a_long_comment_or_unknown_field_is_skipped_not_an_error(line: bytes) -> None:
+    # No event would hold it, so it is read past without being buffered (issue 13); the
+    # events around it are decoded as if it were short.
+    stream = b"data: a\n\n" + line + b"\r\ndata: b\n\n"
+    short = b"data: a\n\n" + line[:10] + b"\r\ndata: b\n\n"
+    for limit in (32, 1 << 20):
+        outcome = assert_fragmentation_invariant(
+            lambda limit=limit: SSEDecoder(max_event_size=limit), stream
+        )
+        assert outcome.error is None
+        assert outcome.items == [ev("a"), ev("b")]
+        assert outcome.items[1].offset == decode(short)[1].offset == 9
+
+
+def test_a_long_comment_is_reported_cut_to_the_room_left() -> None:
+    stream = b"data: a\n\n:" + "é".encode() * 60 + b"\r\ndata: b\n\n"
     outcome = assert_fragmentation_invariant(
-        lambda: SSEDecoder(max_event_size=32), b":" + b"c" * 40
+        lambda: SSEDecoder(max_event_size=32, comments=True), stream
     )
-    assert outcome.error == (LimitExceeded, 0)
+    # The head kept is the line's first 32 bytes (the room the limit leaves), cut in the
+    # middle of a character: U+FFFD, as for any cut sequence.
+    assert outcome.items == [ev("a"), SSEComment(text="é" * 15 + "\ufffd"), ev("b")]
+    assert [r.offset for r in outcome.items] == [0, 9, 9]
+
+
+def test_a_line_is_held_until_its_first_bytes_tell_what_it_is() -> None:
+    # With a room of 2 bytes, "dat" may still become "data:" (an error) or be the whole name
+    # of an unknown field (skipped): it is held until its end, whatever the fragmentation.
+    stream = b"dat\n\ndata\n\n"
+    outcome = assert_fragmentation_invariant(lambda: SSEDecoder(max_event_size=2), stream)
+    assert outcome.items == []
+    assert outcome.error == (LimitExceeded, 5)
 
 
 def test_limit_error_details_and_stickiness() -> None:

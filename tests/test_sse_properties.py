@@ -238,7 +238,10 @@ def test_any_bytes_any_fragmentation_same_records_pull_equals_feed(
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["data", "event", "id", "retry", ":"]), octets(max_size=30)),
+        st.tuples(
+            st.sampled_from(["data", "event", "id", "retry", ":", "dat", "datum", "x-trace"]),
+            octets(max_size=30),
+        ),
         max_size=10,
     ),
     st.integers(8, 80),

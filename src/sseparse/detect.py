@@ -294,16 +294,15 @@ class AutoDetector:
 
     def hand_over(
         self, options: dict[str, Any]
-    ) -> tuple[Decoder[Any], list[Any], ParseError | None, int, int] | None:
+    ) -> tuple[Decoder[Any], list[Any], ParseError | None] | None:
         """If the probe was built with *options* (the real parser's framing options): the
-        probe, every record it decoded, the fault it met (``None`` if none), how many bytes
-        it was fed and the last of them (-1 for none); the buffer is released. ``None``
-        otherwise (then call ``buffered``). Call it once, after ``feed`` decided."""
+        probe, every record it decoded and the fault it met (``None`` if none); the buffer
+        is released. ``None`` otherwise (then call ``buffered``). Call it once, after
+        ``feed`` decided."""
         probe = self._probe
         if probe is None or options != self._probe_options:
             return None
-        buf = self._buf
-        taken = (probe, self._records, self._fault, len(buf), buf[-1] if buf else -1)
+        taken = (probe, self._records, self._fault)
         self._probe = None
         self._buf = bytearray()
         self._records = []

@@ -4,47 +4,29 @@ It implements the same decoder protocol as the framing decoders (``feed``/``clos
 ``receive_data``/``next_event``), so errors keep their causal order: events decoded before a
 fault are returned first, then the fault is raised, and it stays raised.
 
-Theory of operation of the fused SSE path. The generic path hands every fragment to the
-framing decoder and every record to the dialect. For SSE dialects that offer
-``on_message(data, offset, out)`` (the handler of a plain ``message`` event), most of a
-typical stream is blocks of exactly one line, ``data: <payload>``, each followed by
-``\n\n``; building an ``SSEEvent`` for each costs as much as the dialect's own work. So the
-parser cuts such blocks itself and calls ``on_message`` directly, and gives everything else
-to the ``SSEDecoder``, which then decides exactly as it would have:
-
-* Any ``\n\n`` in the bytes is a blank line (the first LF ends a line, the second is an empty
-  line), so the decoder is in its initial state after it: no pending line, no data, no event
-  type. Cutting the stream there and feeding the decoder whole blocks changes nothing it
-  decides (only its offsets, which are shifted back to stream offsets).
-* A block is taken on the fused path only if it starts with ``data: ``, holds no CR or LF and
-  is not longer than ``max_event_size``: the decoder would have made one ``message`` event of
-  it, its data the payload decoded as UTF-8 with replacement, at the block's offset.
-* The unfinished end of the input is held only while it is part of one line without CR: no
-  record can be complete in it. Otherwise (a line end, a CR, past the size limit) the decoder
-  takes it, and every byte after it up to the next ``\n\n``, as soon as it arrives — so
-  comments, ``retry`` and CR-only streams are decided as early as on the generic path.
-* The start of the stream (up to the first ``\n\n``) always goes to the decoder, which strips
-  a byte-order mark there.
-
-Tests run every capture and generated streams through both paths at every fragmentation and
-require identical events and errors.
+SSE dialects that offer ``on_message(data, offset, out)`` (the handler of a plain ``message``
+event) are given to the SSE decoder as sinks (``SSEDecoder._sink``): the decoder calls the
+dialect for each event as it dispatches it, so no ``SSEEvent`` is built for the data blocks
+that make most of a stream, and once the start of the body has been checked (see
+``sseparse.detect``) ``feed`` is the decoder's own ``feed``. The bad-record policy is applied
+to what the dialect raises through ``_refuse``, as ``_apply`` applies it to records. Tests run
+every capture and generated streams with and without the sinks and require identical events
+and errors.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 from ._protocol import BytesLike, Decoder, check_name
 from .detect import AutoDetector, BodySniffer, error_from_body, framing_options
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
-from .errors import LimitExceeded, MalformedPayload, ParseError, UsageError
+from .errors import MalformedPayload, ParseError, UsageError
 from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
-from .framing.sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder, pieces, window
+from .framing.sse import SSEDecoder
 
 __all__ = ["StreamParser"]
 
@@ -74,18 +56,6 @@ def _shape_error(exc: Exception, *, offset: int, payload: str | bytes) -> Malfor
     return found
 
 
-def _held_event_line(rest: bytes) -> bool:
-    """Whether *rest* (CR-free, no blank line) is an ``event: …`` line and the start of a
-    ``data: …`` line: its one complete line makes no record (it only names the event), so
-    holding it changes nothing the decoder would return, and a typed block cut after its
-    first line still takes the fused path."""
-    if rest[:7] != b"event: ":
-        return False
-    nl = rest.find(b"\n")
-    after = rest[nl + 1 :]
-    return b"\n" not in after and (after[:6] == b"data: " or b"data: ".startswith(after))
-
-
 class StreamParser(Decoder[Event]):
     """Bytes in, typed LLM events out.
 
@@ -101,27 +71,18 @@ class StreamParser(Decoder[Event]):
 
     __slots__ = (
         "_dialect",
-        "_fed",
+        "_direct",
         "_framing",
-        "_fused",
-        "_hold",
-        "_lf",
-        "_on_message",
         "_options",
         "_pending",
-        "_pos",
-        "_shift",
-        "_slow",
+        "_sinks",
         "_strict",
-        "_tail",
-        "_typed",
-        "_window",
         "dialect_name",
         "format",
     )
 
-    # Tests switch this off in a subclass to compare the fused path with the generic one.
-    _allow_fused = True
+    # Tests switch this off in a subclass to compare the sink path with the generic one.
+    _allow_sinks = True
 
     def __init__(
         self,
@@ -137,8 +98,8 @@ class StreamParser(Decoder[Event]):
         if type(strict) is not bool:
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
-        self._tail = bytearray()  # fused mode: the unfinished line (no CR, no LF)
-        self._fused = False
+        self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
+        self._direct = False  # feed is the SSE decoder's feed
         self._pending: AutoDetector | BodySniffer | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
@@ -151,6 +112,7 @@ class StreamParser(Decoder[Event]):
         self._setup(dialect, format, options)
         if self.format in _SNIFFED_FORMATS:
             self._pending = BodySniffer(self.format)
+            self._direct = False  # until the sniffer has seen the start of the body
 
     def _setup(self, dialect: str, format: str | None, options: dict[str, Any]) -> None:
         """Build the dialect and the framing decoder (``UsageError`` for a bad name/option)."""
@@ -167,22 +129,20 @@ class StreamParser(Decoder[Event]):
             self._framing: Decoder[Any] = decoder_class(self.format)(**options)
         except TypeError as exc:
             raise UsageError(f"bad option for the {self.format} decoder: {exc}") from None
-        on_message: Callable[[str, int, list[Event]], None] | None = getattr(
-            self._dialect, "on_message", None
+        self._attach(self._framing)
+
+    def _attach(self, framing: Decoder[Any]) -> None:
+        """Give an SSE *framing* decoder the dialect as its sinks, when the dialect reads
+        plain events by their data (``on_message``)."""
+        on_message = getattr(self._dialect, "on_message", None)
+        self._sinks = (
+            self._allow_sinks and isinstance(framing, SSEDecoder) and on_message is not None
         )
-        self._fused = self._allow_fused and self.format == "sse" and on_message is not None
-        if self._fused:
-            assert on_message is not None
-            self._on_message = on_message
-            self._typed: bool = getattr(cls, "ignores_event_type", False)
-            # Checked by the decoder's constructor.
-            self._hold: int = options.get("max_event_size", DEFAULT_MAX_EVENT_SIZE)
-            self._window = window(self._hold)
-            self._pos = 0  # stream offset of the next byte not given to the decoder or held
-            self._slow = True  # the decoder takes the bytes up to the next blank line
-            self._lf = False  # slow mode: the last byte given to the decoder was an LF
-            self._fed = 0  # bytes given to the decoder so far
-            self._shift = 0  # stream offset minus decoder offset, for the current segment
+        if self._sinks:
+            assert isinstance(framing, SSEDecoder) and on_message is not None
+            typed = type(self._dialect).ignores_event_type
+            framing._sink(on_message, self._dialect.on_record, self._refuse, typed=typed)
+        self._direct = self._sinks and self._pending is None
 
     # -- the start of the stream: detection and JSON error bodies (see sseparse.detect) ----
 
@@ -214,7 +174,7 @@ class StreamParser(Decoder[Event]):
         elif decided == "json":
             # The body is one JSON document (an HTTP error body), not the declared framing.
             self.format = "json"
-            self._fused = False
+            self._sinks = self._direct = False
             self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
         return options
 
@@ -232,40 +192,10 @@ class StreamParser(Decoder[Event]):
     def feed(self, data: BytesLike) -> list[Event]:
         """Buffer *data* and return every event now complete, in order (see ``Decoder.feed``
         for what it raises)."""
-        tail = self._tail
-        if (
-            tail
-            and type(data) is bytes
-            and not self._queue
-            and b"\n" not in data
-            and b"\r" not in data
-            and len(tail) + len(data) <= self._hold
-        ):
-            # Fused path, inside one line (the common small fragment): just hold the bytes,
-            # as _decode_fused would. A line is only ever held in fused mode, outside a slow
-            # segment, with no error raised and before close(): every path that raises or
-            # closes empties the tail first.
-            tail += data
-            return []
-        if (
-            self._fused
-            and self._pending is None
-            and type(data) is bytes
-            and self._error is None
-            and not self._queue
-            and not self._closed
-        ):
-            # The fused path without the protocol's layers of calls; the same contract as
-            # Decoder.feed + _decode_into (events before a fault first, then the fault,
-            # sticky).
-            out: list[Event] = []
-            try:
-                self._decode_fused(data, out)
-            except ParseError as exc:
-                self._error = exc
-                if not out:
-                    raise
-            return out
+        if self._direct and self._error is None and not self._queue:
+            # The SSE decoder calls the dialect itself: its feed is this feed, with the same
+            # contract (its errors are sticky; close() raises them again through _finish).
+            return self._framing.feed(data)
         return super().feed(data)
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
@@ -290,6 +220,16 @@ class StreamParser(Decoder[Event]):
                 )
             else:
                 return
+
+    def _refuse(self, exc: Exception, offset: int, payload: str, out: list[Event]) -> None:
+        """What the dialect raised for the SSE event at *offset* (a sink of the decoder):
+        the bad-record policy, as ``_apply`` applies it; anything else is raised again."""
+        if isinstance(exc, MalformedPayload):
+            self._bad_record(exc, out)
+        elif isinstance(exc, _SHAPE_ERRORS) and not isinstance(exc, ParseError):
+            self._bad_record(_shape_error(exc, offset=offset, payload=payload), out)
+        else:
+            raise exc
 
     def _bad_record(self, exc: MalformedPayload, out: list[Event]) -> None:
         """The bad-record policy, the one place it is decided (DESIGN §1): the events the
@@ -318,8 +258,9 @@ class StreamParser(Decoder[Event]):
                     self._take_probe(*handed, out)
                     return
                 data = pending.buffered()
-        if self._fused:
-            self._decode_fused(data, out)
+            self._direct = self._sinks
+        if self._sinks:
+            self._framing._decode_into(data, out)
             return
         records: list[Any] = []
         try:
@@ -332,153 +273,16 @@ class StreamParser(Decoder[Event]):
         probe: Decoder[Any],
         records: list[Any],
         fault: ParseError | None,
-        fed: int,
-        last: int,
         out: list[Event],
     ) -> None:
         """Continue with the detector's probe as the framing decoder (built with the same
         options, it decided exactly what a fresh one fed the same bytes would): its records
         go to the dialect, then its fault, if any, is raised."""
         self._framing = probe
-        if self._fused:
-            # Its offsets are stream offsets; it takes the bytes up to the next blank line.
-            self._fed = self._pos = fed
-            self._lf = last == 0x0A
+        self._attach(probe)
         self._apply(records, out)
         if fault is not None:
             raise fault
-
-    # -- the fused SSE path (see the module doc) --------------------------------------------
-
-    def _to_decoder(self, data: bytes | bytearray, out: list[Event]) -> None:
-        """Give *data* (the next bytes of the stream) to the SSE decoder; apply its records
-        with their offsets moved back to stream offsets."""
-        records: list[Any] = []
-        shift = self._shift
-        try:
-            self._framing._decode_into(data, records)
-        except LimitExceeded as exc:
-            if not shift:
-                raise
-            raise LimitExceeded(exc.reason, offset=exc.offset + shift, limit=exc.limit) from None
-        finally:
-            self._fed += len(data)
-            self._pos += len(data)
-            if shift and records:
-                records = [dataclasses.replace(r, offset=r.offset + shift) for r in records]
-            self._apply(records, out)
-
-    def _decode_fused(self, data: BytesLike, out: list[Event]) -> None:
-        if type(data) is not bytes or len(data) > self._window:
-            # A bytearray or memoryview (checked by _decode_into), or a large fragment: taken
-            # a window at a time, as the decoder does, so that the blocks and lines cut from
-            # it stay within the window, not the size of the fragment.
-            for piece in pieces(data, self._window):
-                self._decode_fused(piece, out)
-            return
-        if not data:
-            return
-        if self._slow:
-            # The decoder takes everything up to and including the next blank line "\n\n".
-            if self._lf and data[0] == 0x0A:
-                end = 1
-            else:
-                end = data.find(b"\n\n")
-                if end < 0:
-                    self._to_decoder(data, out)
-                    self._lf = data[-1] == 0x0A
-                    return
-                end += 2
-            self._to_decoder(data[:end], out)
-            self._slow = False
-            data = data[end:]
-            if not data:
-                return
-        tail = self._tail
-        if tail:
-            if b"\n" not in data:
-                # Still inside one line: keep it unless it holds a CR or gets too long.
-                if len(tail) + len(data) <= self._hold and b"\r" not in data:
-                    tail += data
-                    return
-                # The held line goes to the decoder as it is, then this fragment: no copy of
-                # the two joined (the decoder reads a bytearray a window at a time).
-                try:
-                    self._to_slow(tail, out)
-                finally:
-                    tail.clear()
-                self._to_decoder(data, out)
-                self._lf = data[-1] == 0x0A
-                return
-            data = bytes(tail) + data
-            tail.clear()
-        blocks = data.split(b"\n\n")
-        rest = blocks.pop()
-        pos = self._pos
-        hold = self._hold
-        on_message = self._on_message
-        typed = self._typed
-        has_cr = b"\r" in data  # searched once here rather than in every block
-        for block in blocks:
-            if (
-                block[:6] == b"data: "
-                and b"\n" not in block
-                and (not has_cr or b"\r" not in block)
-                and len(block) <= hold
-            ):
-                payload = block[6:].decode("utf-8", "replace")
-                try:
-                    on_message(payload, pos, out)
-                except MalformedPayload as exc:
-                    self._bad_record(exc, out)
-                except ParseError:
-                    raise
-                except _SHAPE_ERRORS as exc:
-                    self._bad_record(_shape_error(exc, offset=pos, payload=payload), out)
-                pos += len(block) + 2
-            elif (
-                typed
-                and block[:7] == b"event: "
-                and b"\r" not in block
-                and len(block) <= hold
-                and (nl := block.find(b"\n")) > 0
-                and block[nl + 1 : nl + 7] == b"data: "
-                and block.find(b"\n", nl + 1) < 0
-            ):
-                # "event: <name>" + "data: <payload>": one event whose name this dialect
-                # does not use (ignores_event_type), so it is the same as a data-only block.
-                payload = block[nl + 7 :].decode("utf-8", "replace")
-                try:
-                    on_message(payload, pos, out)
-                except MalformedPayload as exc:
-                    self._bad_record(exc, out)
-                except ParseError:
-                    raise
-                except _SHAPE_ERRORS as exc:
-                    self._bad_record(_shape_error(exc, offset=pos, payload=payload), out)
-                pos += len(block) + 2
-            else:
-                self._pos = pos
-                self._shift = pos - self._fed
-                self._to_decoder(block + b"\n\n", out)
-                pos = self._pos
-        self._pos = pos
-        if rest:
-            if (
-                len(rest) <= hold
-                and b"\r" not in rest
-                and (b"\n" not in rest or (typed and _held_event_line(rest)))
-            ):
-                tail += rest
-            else:
-                self._to_slow(rest, out)
-
-    def _to_slow(self, data: bytes | bytearray, out: list[Event]) -> None:
-        """Start a slow segment at the current position with *data* (no blank line in it)."""
-        self._slow = True
-        self._shift = self._pos - self._fed
-        self._to_decoder(data, out)
-        self._lf = data[-1] == 0x0A
 
     def _finish(self, out: list[Event]) -> None:
         pending = self._pending
@@ -487,12 +291,6 @@ class StreamParser(Decoder[Event]):
             data = pending.held() if isinstance(pending, BodySniffer) else pending.buffered()
             if data:
                 self._decode(data, out)
-        if self._fused and self._tail:
-            # A held line is an unfinished event: the decoder would discard it too. It still
-            # gets the bytes, so that what it reports about the end (discarded_bytes) holds.
-            tail = bytes(self._tail)
-            self._tail.clear()
-            self._to_slow(tail, out)
         records: list[Any] = []
         try:
             self._framing._finish_into(records)

@@ -50,10 +50,10 @@ class Dialect(Generic[R]):
       ``on_record`` (as ``SSEComment``, usually mapped to ``KeepAlive``);
     * ``on_message(data, offset, out)``: handles the data of a plain ``message`` event exactly
       as ``on_record(SSEEvent(data=data, offset=offset))`` would; its presence lets the
-      parser cut single-line ``data:`` blocks itself (the fused path, see ``parser.py``);
+      parser give the dialect to the SSE decoder as its sink, which then calls it without
+      building an ``SSEEvent`` (see ``parser.py``);
     * ``ignores_event_type``: the dialect's handling of an event does not depend on its SSE
-      type (the payload names its own), so ``event: …`` + ``data: …`` blocks take the fused
-      path too.
+      type (the payload names its own), so every event goes to ``on_message``.
     """
 
     name: ClassVar[str]

@@ -212,7 +212,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
 
     def on_message(self, data: str, offset: int, out: list[Event]) -> None:
         """Handle the data of a plain ``message`` event at stream *offset* (``StreamParser``
-        calls this directly on its fused SSE path); raise ``MalformedPayload`` for a payload
+        calls this through the SSE decoder's sink); raise ``MalformedPayload`` for a payload
         that is not a JSON object, a shape error for a chunk of the wrong shape."""
         if data == "[DONE]":
             self._on_done(data, out)

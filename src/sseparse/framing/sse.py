@@ -41,12 +41,20 @@ Limit: ``max_event_size`` bounds what is held for one event: its data buffer so 
 ``data`` value plus one byte for its line end) plus the line being read (raw bytes, without its
 line end). The check is made before a byte is buffered past the limit, and only ever compares
 a complete line's length with the limit, or a prefix of it, so every fragmentation raises at
-the same place; the error's offset is the first line of the event.
+the same place; the error's offset is the first line of the event. A line no event would hold (a
+comment, an ignored field) is not an error: past the limit it is skipped without being
+buffered (see ``_overflow``).
+
+Sinks: ``StreamParser`` gives the decoder the dialect as callbacks (``_sink``), so that the
+events a dialect reads by their data alone are handed over as ``(data, offset)`` without an
+``SSEEvent`` being built; every path that dispatches an event checks for the sink.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
 
 from .._build import fast_maker
 from .._protocol import BytesLike, Decoder
@@ -54,6 +62,12 @@ from ..errors import LimitExceeded, ParseError, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
 
 __all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "window"]
+
+# The sinks of StreamParser's SSE path (see SSEDecoder._sink): a message's data and offset, or
+# any other record, each with the list being returned; and the handler of what they raise.
+MessageSink = Callable[[str, int, list[Any]], None]
+RecordSink = Callable[[SSERecord, list[Any]], None]
+Refusal = Callable[[Exception, int, str, list[Any]], None]
 
 DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
 """Default ``max_event_size``: 16 MiB for one event's data plus the line being read."""
@@ -65,6 +79,9 @@ _MIN_WINDOW = 1 << 9  # ... or of 1/64 of max_event_size, but not less than this
 # or few-line event); past this many they are folded into one bytearray, so that many short
 # data lines cost their bytes, not a bytes object (~40 bytes) each.
 _FOLD = 16
+# Field names whose line is interpreted (and so must fit the limit); any other line is a
+# comment or an ignored field, skipped when it is too long (see _skippable).
+_KNOWN = (b"data", b"event", b"id", b"retry")
 # Python refuses to convert longer decimal strings to int (sys.int_info.default_max_str_digits
 # is 4300); a reconnection time of 10**4000 ms is meaningless, so such a retry is ignored, like
 # Chromium ignores a value that overflows its 64-bit integer.
@@ -106,6 +123,11 @@ _event: Callable[[str, str, str, int], SSEEvent] = fast_maker(
 )
 
 
+def _reraise(exc: Exception, offset: int, payload: str, out: list[Any]) -> None:
+    """No sink owner to decide: what a sink raised propagates."""
+    raise exc
+
+
 def _retry_ms(value: bytes) -> int | None:
     """The ``retry`` value in milliseconds, or ``None`` when the field must be ignored."""
     # bytes.isdigit() is true only for a non-empty run of ASCII digits 0-9: exactly the spec's
@@ -128,6 +150,8 @@ class SSEDecoder(Decoder[SSERecord]):
 
     ``feed``/``receive_data``/``next_event`` raise ``LimitExceeded`` (``offset`` = the event's
     first line) when an event outgrows ``max_event_size``; nothing past the limit is buffered.
+    A comment or an ignored field longer than the limit is skipped instead (with ``comments``,
+    such a comment is returned with its text cut to the room the limit left).
     No other input is an error: the spec gives every byte sequence a meaning. ``close()`` never
     raises for input: per the spec, an event without its closing blank line is discarded
     (``discarded_bytes`` says how many bytes that was). ``UsageError`` for a bad argument,
@@ -142,14 +166,19 @@ class SSEDecoder(Decoder[SSERecord]):
         "_id",
         "_last_id",
         "_limit",
+        "_message",
         "_parts",
         "_pending",
         "_pos",
+        "_record",
+        "_refuse",
         "_retry",
         "_room",
         "_size",
+        "_skip",
         "_start",
         "_type",
+        "_typed",
         "_window",
     )
 
@@ -182,6 +211,33 @@ class SSEDecoder(Decoder[SSERecord]):
         self._last_id = last_event_id  # the committed last event ID
         self._discarded = 0
         self._retry: int | None = None
+        # Skipping the rest of a line too long to hold that no event would use (a comment or
+        # an ignored field): None, or the line's offset and the head of a comment to report
+        # (b"" for none).
+        self._skip: tuple[int, bytes] | None = None
+        # StreamParser's sinks (see _sink); None: records are returned.
+        self._message: MessageSink | None = None
+        self._record: RecordSink | None = None
+        self._refuse: Refusal = _reraise
+        self._typed = False
+
+    def _sink(
+        self, message: MessageSink, record: RecordSink, refuse: Refusal, *, typed: bool
+    ) -> None:
+        """Deliver to callbacks instead of returning records: ``StreamParser``'s SSE path, so
+        that no ``SSEEvent`` is built for the events a dialect reads by their data alone.
+
+        From now on a dispatched event of type ``message`` (of any type when *typed*: the
+        consumer does not use event types) is delivered as ``message(data, offset, out)``,
+        every other record as ``record(record, out)``; both append what they make to *out*,
+        the list ``feed`` returns. What either raises goes to ``refuse(exc, offset, payload,
+        out)``, which handles it or raises it; a handled one lets decoding go on with the
+        next record.
+        """
+        self._message = message
+        self._record = record
+        self._refuse = refuse
+        self._typed = typed
 
     @property
     def retry(self) -> int | None:
@@ -211,6 +267,7 @@ class SSEDecoder(Decoder[SSERecord]):
                 0x0A not in data  # an int operand: memchr, far cheaper than b"\n" in data
                 and 0x0D not in data
                 and not (self._bom or self._cr)
+                and self._skip is None
                 and len(self._pending) + len(data) <= self._room
             ):
                 # Inside one line (a small fragment): just hold the bytes, as _decode would.
@@ -233,6 +290,8 @@ class SSEDecoder(Decoder[SSERecord]):
             for piece in pieces(data, self._window):
                 self._decode(piece, out)
             return
+        if self._skip is not None:
+            data = self._skipping(data, out)
         if self._bom or self._cr:
             data = self._lead(data)
         lf = data.rfind(b"\n")
@@ -240,7 +299,8 @@ class SSEDecoder(Decoder[SSERecord]):
         if lf == cr:  # both -1: no line end in this fragment (or nothing left of it)
             pending = self._pending
             if len(pending) + len(data) > self._room:
-                raise self._too_big(bytes(pending[:64]) + data[:64])
+                self._overflow(data)
+                return
             pending += data
             return
         end = (lf if lf > cr else cr) + 1  # just after the last line end
@@ -265,10 +325,19 @@ class SSEDecoder(Decoder[SSERecord]):
             # Exactly one b"data: ...\n\n" event (and maybe the start of the next one): the
             # shape of most fragments when servers flush each event or fragments are small.
             raw = region[6:-2] if region[5:6] == b" " else region[5:-2]
-            out.append(_event("message", raw.decode("utf-8", "replace"), self._id, self._pos))
-            self._pos = self._start = self._pos + end
+            text = raw.decode("utf-8", "replace")
+            pos = self._pos
+            self._pos = self._start = pos + end
             if tail:
                 self._pending += tail
+            message = self._message
+            if message is None:
+                out.append(_event("message", text, self._id, pos))
+                return
+            try:
+                message(text, pos, out)
+            except Exception as exc:  # the sink's owner decides (see _sink)
+                self._refuse(exc, pos, text, out)
             return
         # The spec's three line ends; pick the one C-level split that is exact for this region.
         if cr < 0:
@@ -285,7 +354,8 @@ class SSEDecoder(Decoder[SSERecord]):
         else:
             self._careful(region, out)
             if len(tail) > self._room:
-                raise self._too_big(tail[:128])
+                self._overflow(tail)
+                tail = b""
         if tail:
             self._pending += tail
         if data[-1] == 0x0D:
@@ -296,6 +366,7 @@ class SSEDecoder(Decoder[SSERecord]):
         self._discarded = self._pos + len(self._pending) - self._start
         self._pending = bytearray()
         self._parts = []
+        self._skip = None
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -324,22 +395,109 @@ class SSEDecoder(Decoder[SSERecord]):
                 data = data[1:]
         return data
 
+    # -- lines too long to hold ------------------------------------------------------------
+    #
+    # A line longer than the room the limit leaves is an error only if an event could hold
+    # it: a data, event, id or retry line. A comment or an ignored field is skipped without
+    # being buffered (as eventsource-parser does): only its head, up to the room, is kept, for
+    # the SSEComment that comments=True reports. Whether a line is skippable depends on its
+    # first bytes only; until they decide (a prefix of a known name, no colon yet: at most
+    # five bytes past the room) the line is held, so every fragmentation decides the same.
+
+    @staticmethod
+    def _skippable(line: bytes, *, complete: bool = False) -> bool | None:
+        """Whether a line starting with *line* (the whole line if *complete*) is a comment or
+        an ignored field (``None``: its first bytes do not tell yet)."""
+        if line[:1] == b":":
+            return True
+        colon = line.find(b":")
+        if colon >= 0:
+            return line[:colon] not in _KNOWN
+        if complete:
+            return line not in _KNOWN  # the whole line is the field name
+        if any(name.startswith(line) for name in _KNOWN):
+            return None  # "dat" may become "data:" or "datum:"
+        return True
+
+    def _overflow(self, data: bytes) -> None:
+        """The unfinished line (``_pending`` + *data*, no line end) outgrows the room: hold
+        it while undecided, skip it if it is skippable, else raise ``LimitExceeded``."""
+        pending = self._pending
+        # The first bytes decide (the longest known name and its colon: 6), without a copy.
+        verdict = self._skippable((bytes(pending[:6]) + data[:6])[:6])
+        if verdict is None:
+            pending += data  # at most a known name's length past the room
+            return
+        if not verdict:
+            raise self._too_big(bytes(pending[:64]) + data[:64])
+        line = len(pending) + len(data)
+        head = b""
+        if self._comments and (pending[:1] or data[:1]) == b":":
+            # Cut to the room (the pending bytes fit in it: they were checked before); one
+            # copy, made in place of the pending line, which is released right after.
+            pending += data[: self._room - len(pending)]
+            head = bytes(pending)
+        self._skip = (self._pos, head)
+        self._pos += line
+        pending.clear()
+
+    def _skipping(self, data: bytes, out: list[SSERecord]) -> bytes:
+        """Skip *data* up to the end of the line being skipped; return what follows it."""
+        ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+        if not ends:
+            self._pos += len(data)
+            return b""
+        end = min(ends)
+        self._pos += end + 1
+        if data[end] == 0x0D:
+            self._cr = True  # an LF next is the second half of this CRLF (see _lead)
+        skip = self._skip
+        self._skip = None
+        assert skip is not None
+        self._skipped(*skip, out)
+        return data[end + 1 :]
+
+    def _skipped(self, offset: int, head: bytes, out: list[SSERecord]) -> None:
+        """The skipped line at *offset* has ended: report a comment's *head* (its start, cut
+        to the room the limit left) when comments are wanted."""
+        if self._comments and head[:1] == b":":
+            # (Decoded through a view: head[1:] would be one more copy of up to the limit.)
+            text = str(memoryview(head)[1:], "utf-8", "replace")
+            self._give(out, SSEComment(text=text, offset=offset))
+
+    def _give(self, out: list[Any], record: SSERecord) -> None:
+        """Return *record* in *out*, or hand it to the record sink (see ``_sink``)."""
+        sink = self._record
+        if sink is None:
+            out.append(record)
+            return
+        try:
+            sink(record, out)
+        except Exception as exc:  # the sink's owner decides (see _sink)
+            payload = record.data if type(record) is SSEEvent else repr(record)
+            self._refuse(exc, record.offset, payload, out)
+
     def _careful(self, region: bytes, out: list[SSERecord]) -> None:
         """Interpret *region* (complete lines, any line ends) one line at a time, checking
         the limit before each."""
         for raw in region.splitlines(keepends=True):  # bytes.splitlines: CR, LF, CRLF only
             line = raw.rstrip(b"\r\n")  # the content of a line holds no CR or LF
             if len(line) > self._room:
-                raise self._too_big(line[:128])
+                if not self._skippable(line, complete=True):
+                    raise self._too_big(line[:128])
+                self._skipped(self._pos, line[: self._room], out)
+                self._pos += len(raw)
+                continue
             self._lines([line], len(raw) - len(line), out)
 
-    def _blocks(self, region: bytes, sep: bytes, out: list[SSERecord]) -> None:
+    def _blocks(self, region: bytes, sep: bytes, out: list[Any]) -> None:
         """Interpret *region*: complete lines, each ended by *sep* (one kind of line end).
 
         Cut at blank lines first (``sep + sep``): with no event pending, a block that is
-        one ``data`` line is an event by itself (the common case, handled right here);
-        other blocks are cut into lines for ``_lines``. Cutting ``region`` at ``sep + sep``
-        and each block at ``sep`` gives exactly ``region.split(sep)``, with one blank line
+        one ``data`` line is an event by itself (the common case, handled right here), and
+        so is an ``event`` line + a ``data`` line when the sink ignores event types; other
+        blocks are cut into lines for ``_lines``. Cutting ``region`` at ``sep + sep`` and
+        each block at ``sep`` gives exactly ``region.split(sep)``, with one blank line
         between consecutive blocks, and after the last block an empty piece for the final
         line end.
         """
@@ -352,46 +510,46 @@ class SSEDecoder(Decoder[SSERecord]):
         clean = self._start == pos and not self._parts and not self._type
         clean = clean and self._id == self._last_id
         ident = self._id
-        append = out.append
-        if clean:
-            # The common case: blocks that are one data line each; build their events right
-            # here. (Per-block checks: a C-level count over the whole region costs more.)
-            make = _event
-            end = sep[-1]  # an int: "in" with an int operand is a memchr
-            for i, block in enumerate(blocks):
-                if block[:6] == b"data: ":
-                    raw = block[6:]
-                elif block[:5] == b"data:":
-                    raw = block[5:]
-                else:
-                    blocks = blocks[i:]  # the rest goes the general way below
-                    break
-                if end in block:  # more than one line
-                    blocks = blocks[i:]
-                    break
-                append(make("message", raw.decode("utf-8", "replace"), ident, pos))
-                pos += len(block) + skip
-            else:
-                blocks = []
-            if not blocks and not last:  # the region ended with a blank line: all done
-                self._pos = self._start = pos
-                return
+        message = self._message
+        typed = self._typed  # (only ever true with a message sink)
+        end = sep[-1]  # an int: "in" with an int operand is a memchr
         run: list[bytes] = []  # lines for _lines, starting at run_pos
         run_pos = pos
         for block in blocks:
-            if clean and block[:5] == b"data:" and sep[-1] not in block:
-                if run:
-                    self._flush(run, run_pos, entry, len(sep), out)
-                    run = []
-                    ident = self._id
-                raw = block[6:] if block[5:6] == b" " else block[5:]
-                append(_event("message", raw.decode("utf-8", "replace"), ident, pos))
-            else:
+            raw = None
+            if clean:
+                if block[:5] == b"data:":
+                    if end not in block:  # one line
+                        raw = block[6:] if block[5:6] == b" " else block[5:]
+                elif typed and block[:6] == b"event:":
+                    # "event: <name>" + "data: <payload>": the sink does not use the name.
+                    second = block.find(sep) + len(sep)
+                    if (
+                        second >= len(sep)
+                        and block[second : second + 5] == b"data:"
+                        and block.find(end, second) < 0
+                    ):
+                        second += 6 if block[second + 5 : second + 6] == b" " else 5
+                        raw = block[second:]
+            if raw is None:
                 if not run:
                     run_pos = pos
                 run += block.split(sep)
                 run.append(b"")  # the blank line that ends the block
                 clean = True
+            else:
+                if run:
+                    self._flush(run, run_pos, entry, len(sep), out)
+                    run = []
+                    ident = self._id
+                text = raw.decode("utf-8", "replace")
+                if message is None:
+                    out.append(_event("message", text, ident, pos))
+                else:
+                    try:
+                        message(text, pos, out)
+                    except Exception as exc:  # the sink's owner decides (see _sink)
+                        self._refuse(exc, pos, text, out)
             pos += len(block) + skip
         if last:
             if not run:
@@ -423,7 +581,9 @@ class SSEDecoder(Decoder[SSERecord]):
         id_buf = self._id
         committed = self._last_id
         comments = self._comments
-        append = out.append
+        message = self._message
+        typed = self._typed
+        give = out.append if self._record is None else partial(self._give, out)
         for line in lines:
             if not line:
                 # A blank line: "dispatch the event". The last event ID is committed first,
@@ -433,9 +593,14 @@ class SSEDecoder(Decoder[SSERecord]):
                     # The spec appends LF after each value, then removes the last LF: the
                     # same as joining with LF.
                     raw = parts[0] if len(parts) == 1 else b"\n".join(parts)
-                    append(
-                        _event(etype or "message", raw.decode("utf-8", "replace"), id_buf, start)
-                    )
+                    text = raw.decode("utf-8", "replace")
+                    if message is None or not (typed or etype in ("", "message")):
+                        give(_event(etype or "message", text, id_buf, start))
+                    else:
+                        try:
+                            message(text, start, out)
+                        except Exception as exc:  # the sink's owner decides (see _sink)
+                            self._refuse(exc, start, text, out)
                     parts = []
                     fresh = size = 0
                 etype = ""
@@ -446,7 +611,7 @@ class SSEDecoder(Decoder[SSERecord]):
                 parts.append(line[6:] if line[5:6] == b" " else line[5:])
             elif line[0] == 0x3A:  # ":" starts a comment
                 if comments:
-                    append(SSEComment(text=line[1:].decode("utf-8", "replace"), offset=pos))
+                    give(SSEComment(text=line[1:].decode("utf-8", "replace"), offset=pos))
             else:
                 colon = line.find(b":")
                 if colon < 0:
@@ -472,7 +637,7 @@ class SSEDecoder(Decoder[SSERecord]):
                     ms = _retry_ms(value)
                     if ms is not None:
                         self._retry = ms
-                        append(SSERetry(milliseconds=ms, offset=pos))
+                        give(SSERetry(milliseconds=ms, offset=pos))
                 # "Otherwise: The field is ignored."
             pos += len(line) + eol
         if fresh < len(parts):
