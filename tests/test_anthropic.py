@@ -375,6 +375,28 @@ def test_error_event_is_a_provider_error_then_unclean_end() -> None:
     assert events[-2].raw == err
 
 
+@pytest.mark.parametrize(
+    ("err", "expected"),
+    [
+        (
+            {"type": "error", "error": {"type": "overloaded_error", "message": "O", "code": 529}},
+            ProviderError(message="O", type="overloaded_error", code="529"),
+        ),
+        ({"type": "error", "error": "boom"}, ProviderError(message="boom")),
+        ({"type": "error", "error": {"type": 5}}, ProviderError(message='{"type":5}', type="5")),
+        ({"type": "error"}, ProviderError(message='{"type":"error"}')),
+    ],
+)
+def test_error_events_go_through_the_one_provider_error_builder(
+    err: dict[str, Any], expected: ProviderError
+) -> None:
+    # The same rules as every dialect's errors (dialects/_errors.py): the message is always
+    # given, type and code only describe (a number is its decimal text).
+    events = run(err)
+    assert events == [expected, Done(clean=False)]
+    assert events[0].raw == err
+
+
 def test_unknown_types_comments_retry_and_done_sentinel() -> None:
     future = {"type": "message_annotation", "x": 1}
     events = run(

@@ -482,8 +482,7 @@ INVOKE_MALFORMED = [
 
 
 def strict_invoke_parser() -> StreamParser:
-    """A ``bedrock-invoke`` parser whose dialect rejects bad chunks (the attribute
-    ``StreamParser(strict=True)`` sets)."""
+    """A ``bedrock-invoke`` parser that raises at a bad chunk (after its events)."""
     return StreamParser("bedrock-invoke", strict=True)
 
 

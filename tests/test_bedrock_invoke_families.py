@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,7 +23,6 @@ from sseparse.accumulate import Accumulator
 from sseparse.dialects import dialect_class
 from sseparse.dialects.bedrock_invoke import BedrockInvokeDialect, _LeadingTag, invoke_family
 from sseparse.encode import encode_event_stream
-from sseparse.errors import MalformedPayload
 from sseparse.events import (
     Done,
     Finish,
@@ -37,6 +37,7 @@ from sseparse.events import (
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
 from sseparse.testing import Outcome, assert_fragmentation_invariant
+from tests.chunking import check_bad_record
 
 # What Bedrock appends to the last object of every InvokeModel stream.
 METRICS = {
@@ -666,7 +667,7 @@ def test_unknown_family_is_reported_and_the_next_object_decides() -> None:
     events = events_of(data)
     assert isinstance(events[0], Malformed) and events[0].offset == 0
     assert "no Bedrock model family" in events[0].message
-    assert events[0].raw == {"completely": "new"}
+    assert json.loads(events[0].raw) == {"completely": "new"}  # the decoded object's JSON
     acc = accumulate(events)
     assert acc.message.text == "Hello, world."
     assert events[-1] == Done(clean=True)
@@ -708,25 +709,42 @@ def test_a_delegate_dialects_verdict_becomes_malformed() -> None:
     assert events[-1] == Done(clean=True)
 
 
-def strict_parser() -> StreamParser:
-    return StreamParser("bedrock-invoke", strict=True)
+HELLO = TextDelta(text="Hello")
+FINISHED = Finish(reason="stop", raw_reason="FINISHED")
 
 
 @pytest.mark.parametrize(
-    ("before", "bad"),
+    ("before", "bad", "kept"),
     [
-        ([], {"completely": "new"}),
-        ([TITAN[0]], {**TITAN[1], "outputText": 5}),
-        ([TITAN[0]], {**TITAN[1], "totalOutputTextTokenCount": True}),
-        ([TITAN[0]], b"not json"),
+        ([], {"completely": "new"}, []),
+        (
+            [TITAN[0]],
+            {**TITAN[1], "outputText": 5},
+            [HELLO, FINISHED, Usage(prompt_tokens=12, completion_tokens=7, total_tokens=19)],
+        ),
+        (
+            [TITAN[0]],
+            {**TITAN[1], "totalOutputTextTokenCount": True},
+            [
+                HELLO,
+                TextDelta(text=", world."),
+                FINISHED,
+                Usage(prompt_tokens=12, completion_tokens=3, total_tokens=15),
+            ],
+        ),
+        ([TITAN[0]], b"not json", [HELLO]),
     ],
     ids=["unknown", "text", "count", "json"],
 )
-def test_strict_raises_at_the_chunk_without_its_events(before: list[Any], bad: Any) -> None:
+def test_strict_raises_at_the_chunk_after_its_events(
+    before: list[Any], bad: Any, kept: list[Any]
+) -> None:
+    # Events before a fault are kept (DESIGN §2), the bad chunk's own included: with strict
+    # the parser returns them, then raises at the chunk; without, Malformed follows them.
     first = stream(*before)
-    outcome = assert_fragmentation_invariant(strict_parser, first + chunk(bad))
-    assert outcome.error == (MalformedPayload, len(first))
-    assert outcome.items == ([TextDelta(text="Hello")] if before else [])
+    factory = partial(StreamParser, "bedrock-invoke")
+    events = check_bad_record(factory, first + chunk(bad), offset=len(first), before=kept)
+    assert events[len(kept)] == Malformed(message=events[len(kept)].message, offset=len(first))
 
 
 def test_an_object_with_nothing_of_its_family_is_kept() -> None:

@@ -1,6 +1,7 @@
 """The shared dialect toolkit, tested alone: the tool-call tracker (``_calls``), the usage
 builder (``_usage``), the finish mapping (``_finish``), the provider-error builder
-(``_errors``) and ``Dialect.claims`` (issue 9)."""
+(``_errors``), ``Dialect.claims`` and the end-of-stream bookkeeping, one ``Done`` per stream
+(``Dialect.end_marker``/``end_of_input``) (issue 9)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from typing import Any
 
 import pytest
 
+from sseparse import StreamParser
 from sseparse.accumulate import Accumulator
 from sseparse.detect import dialect_of
 from sseparse.dialects import DIALECTS, dialect_class
+from sseparse.dialects._base import Dialect
 from sseparse.dialects._calls import Calls
 from sseparse.dialects._errors import provider_error
 from sseparse.dialects._finish import finish
 from sseparse.dialects._usage import build_usage, sub
 from sseparse.events import (
+    Done,
     Event,
     Finish,
     FinishReason,
+    Other,
     ProviderError,
     ToolCallDelta,
     ToolCallEnd,
@@ -189,3 +194,143 @@ _FORMAT_OF = {EventStreamMessage: "eventstream", JSONRecord: "jsonlines"}
 )
 def test_records_that_fit_several_dialects_are_claimed_by_none(record: object) -> None:
     assert not {n for n in DIALECTS if dialect_class(n).claims(record)}
+
+
+# -- the end of a stream: one Done (Dialect.end_marker / end_of_input / on_end) ---------------
+
+
+class _Toy(Dialect[str]):
+    """A dialect of strings: "open" starts a call, "end" is the end marker."""
+
+    name = provider = default_format = "toy"
+
+    def __init__(self) -> None:
+        self.calls = Calls()
+
+    def on_record(self, record: str, out: list[Event]) -> None:
+        if record == "open":
+            self.calls.start(None, "f", record, out)
+        elif not self.end_marker(record, out):
+            out.append(Other(kind="second marker", raw=record))
+
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        self.calls.end_all(raw, out)
+
+
+def test_the_end_marker_gives_one_clean_done_after_ending_the_calls() -> None:
+    toy = _Toy()
+    out: list[Event] = []
+    for record in ("open", "end", "open", "end"):
+        toy.on_record(record, out)
+    toy.on_end(out)
+    end = ToolCallEnd(index=0, name="f", arguments="")
+    second = ToolCallStart(index=1, name="f")
+    assert out == [
+        ToolCallStart(index=0, name="f"),
+        end,
+        Done(clean=True),
+        second,  # a record after the marker is still decoded
+        Other(kind="second marker"),
+        ToolCallEnd(index=1, name="f", arguments=""),  # ended at end of input, no new Done
+    ]
+    assert out[1].raw == out[2].raw == "end" and out[5].raw is None
+
+
+def test_without_the_marker_end_of_input_gives_the_one_done() -> None:
+    toy = _Toy()
+    out: list[Event] = []
+    toy.on_record("open", out)
+    toy.on_end(out)
+    toy.on_end(out)  # asked again: still one Done
+    assert out == [
+        ToolCallStart(index=0, name="f"),
+        ToolCallEnd(index=0, name="f", arguments=""),
+        Done(clean=False),
+    ]
+    clean: list[Event] = []
+    _Toy().end_of_input(clean, clean=True)  # a dialect whose stream ends with the response
+    assert clean == [Done(clean=True)]
+
+
+def _sse(*payloads: str) -> bytes:
+    return b"".join(b"data: " + p.encode() + b"\n\n" for p in payloads)
+
+
+def _lines(*objects: str) -> bytes:
+    return b"".join(o.encode() + b"\n" for o in objects)
+
+
+# Per dialect with an end marker: records that open a tool call, the marker, a record after
+# it (still decoded) and the marker again (no second Done).
+_OPENAI_CALL = (
+    '{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a",'
+    '"function":{"name":"f","arguments":"{}"}}]}}]}'
+)
+_ANTHROPIC_CALL = (
+    '{"type":"content_block_start","index":0,'
+    '"content_block":{"type":"tool_use","id":"a","name":"f","input":{}}}'
+)
+_RESPONSES_CALL = (
+    '{"type":"response.output_item.added","output_index":0,'
+    '"item":{"type":"function_call","id":"i","call_id":"a","name":"f","arguments":""}}'
+)
+_RESPONSES_END = '{"type":"response.completed","response":{"status":"completed"}}'
+_COHERE_CALL = (
+    '{"type":"tool-call-start","index":0,"delta":{"message":{"tool_calls":'
+    '{"id":"a","function":{"name":"f","arguments":"{}"}}}}}'
+)
+_COHERE_END = '{"type":"message-end","delta":{"finish_reason":"TOOL_CALL"}}'
+_V1_CALL = '{"event_type":"tool-calls-chunk","tool_call_delta":{"index":0,"name":"f"}}'
+_V1_END = '{"event_type":"stream-end","finish_reason":"COMPLETE"}'
+_OLLAMA_CALL = (
+    '{"model":"m","message":{"role":"assistant","content":"",'
+    '"tool_calls":[{"function":{"name":"f","arguments":{}}}]},"done":false}'
+)
+_OLLAMA_END = '{"model":"m","message":{"role":"assistant","content":""},"done":true}'
+_OLLAMA_TEXT = '{"model":"m","message":{"role":"assistant","content":"late"},"done":false}'
+MARKED = {
+    "openai": (
+        _sse(_OPENAI_CALL),
+        _sse("[DONE]"),
+        _sse('{"choices":[{"index":0,"delta":{"content":"late"}}]}', "[DONE]"),
+    ),
+    "anthropic": (
+        _sse(_ANTHROPIC_CALL),
+        _sse('{"type":"message_stop"}'),
+        _sse('{"type":"ping"}', '{"type":"message_stop"}'),
+    ),
+    "openai-responses": (
+        _sse(_RESPONSES_CALL),
+        _sse(_RESPONSES_END),
+        _sse('{"type":"response.output_text.delta","delta":"late"}', _RESPONSES_END),
+    ),
+    "cohere": (_sse(_COHERE_CALL), _sse(_COHERE_END), _sse("[DONE]", _COHERE_END)),
+    "cohere-v1": (
+        _lines(_V1_CALL),
+        _lines(_V1_END),
+        _lines('{"event_type":"text-generation","text":"late"}', _V1_END),
+    ),
+    "ollama": (_lines(_OLLAMA_CALL), _lines(_OLLAMA_END), _lines(_OLLAMA_TEXT, _OLLAMA_END)),
+}
+
+
+def _events(dialect: str, data: bytes) -> list[Event]:
+    parser = StreamParser(dialect, strict=True)
+    return [*parser.feed(data), *parser.close()]
+
+
+@pytest.mark.parametrize("dialect", sorted(MARKED))
+def test_every_dialect_gives_one_done_at_its_marker_and_reads_on(dialect: str) -> None:
+    opening, marker, after = MARKED[dialect]
+    events = _events(dialect, opening + marker + after)
+    dones = [i for i, e in enumerate(events) if type(e) is Done]
+    assert len(dones) == 1 and events[dones[0]] == Done(clean=True), events
+    ends = [i for i, e in enumerate(events) if type(e) is ToolCallEnd]
+    assert len(ends) == 1 and ends[0] < dones[0]  # calls end before the Done
+    assert dones[0] < len(events) - 1  # what came after the marker was decoded
+    assert all(type(e) is not ToolCallStart for e in events[dones[0] :])
+
+    truncated = _events(dialect, opening)
+    assert truncated[-1] == Done(clean=False)
+    assert sum(type(e) is Done for e in truncated) == 1
+    assert [type(e) for e in truncated].count(ToolCallEnd) == 1

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sseparse import StreamParser
 from sseparse.dialects.gemini import FINISH_REASONS, FINISH_REASONS_BY_NUMBER, GeminiDialect
 from sseparse.errors import MalformedPayload
 from sseparse.events import (
@@ -475,20 +476,28 @@ def test_streamed_partial_args_are_not_guessed() -> None:
     ],
 )
 def test_malformed_payloads(payload: str) -> None:
-    dialect = GeminiDialect()
-    out: list[Event] = []
-    dialect.on_record(sse(chunk(cand({"text": "ok"}))), out)  # a good record first
+    # The dialect raises (MalformedPayload, or TypeError for a chunk of the wrong shape);
+    # StreamParser's one policy reports it at the record, after a good record's events.
+    good = f"data: {json.dumps(chunk(cand({'text': 'ok'})))}\n\n".encode()
+    stream = good + f"data: {payload}\n\n".encode()
+    parser = StreamParser("gemini", strict=True)
+    events = parser.feed(stream)
+    assert TextDelta(text="ok") in events
     with pytest.raises(MalformedPayload) as info:
-        dialect.on_record(SSEEvent(data=payload, offset=1234), out)
-    assert info.value.offset == 1234
+        parser.close()
+    assert info.value.offset == len(good)
     assert info.value.payload == payload
+    lenient = StreamParser("gemini")
+    found = [e for e in (*lenient.feed(stream), *lenient.close()) if isinstance(e, Malformed)]
+    assert [e.offset for e in found] == [len(good)]
 
 
 def test_malformed_json_array_element_points_at_the_element() -> None:
-    record = JSONRecord(value={"candidates": "x"}, raw=b'{"candidates": "x"}', offset=99)
+    parser = StreamParser("gemini", format="jsonarray", strict=True)
     with pytest.raises(MalformedPayload) as info:
-        run(record)
-    assert info.value.offset == 99
+        parser.feed(b'[{"candidates": "x"}]')
+        parser.close()
+    assert info.value.offset == 1
     assert info.value.payload == b'{"candidates": "x"}'
 
 

@@ -1,7 +1,8 @@
 """Property tests for the gemini dialect.
 
 * Ill-shaped payloads (random JSON, and Gemini-like chunks whose fields have random types)
-  only ever raise ``MalformedPayload`` from the dialect, and only ``ParseError`` subclasses
+  only ever raise ``MalformedPayload`` or a shape error (the parser's policy reports both)
+  from the dialect, and only ``ParseError`` subclasses
   from ``StreamParser``, in both wire forms.
 * Generated Gemini streams — several candidates, text, thoughts and parallel function calls
   (often to the same function) spread over chunks — fold to exactly the calls that were sent,
@@ -24,6 +25,7 @@ from sseparse.events import Done, Event
 from sseparse.framing.records import JSONRecord, SSEEvent
 from sseparse.parser import StreamParser
 from sseparse.testing import random_partition
+from tests.bad_records import SHAPE_ERRORS
 
 scalars = (
     st.none()
@@ -135,7 +137,7 @@ chunks_any = st.one_of(
 
 
 @given(chunks_any)
-def test_dialect_raises_only_malformed_payload(values: list[Any]) -> None:
+def test_dialect_raises_only_what_the_parser_reports(values: list[Any]) -> None:
     for wrap in ("sse", "element"):
         dialect = GeminiDialect()
         out: list[Event] = []
@@ -148,6 +150,8 @@ def test_dialect_raises_only_malformed_payload(values: list[Any]) -> None:
                     dialect.on_record(JSONRecord(value=value, raw=text.encode(), offset=n), out)
         except MalformedPayload as exc:
             assert exc.offset == n
+        except SHAPE_ERRORS:
+            pass  # a chunk of the wrong shape: StreamParser reports it at the record
         dialect.on_end(out)
         assert sum(isinstance(e, Done) for e in out) == 1 and isinstance(out[-1], Done)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from sseparse import Accumulator, StreamParser
-from sseparse.events import Event, ServerToolResult, ToolCallEnd, ToolCallStart
+from sseparse import Accumulator, StreamParser, accumulate
+from sseparse.events import Event, ServerToolResult, ToolCallDelta, ToolCallEnd, ToolCallStart
 
 SOURCE = str(Path(__import__("sseparse").__file__).resolve().parent)
 
@@ -174,3 +174,46 @@ def test_server_results_find_their_calls_in_linear_work() -> None:
         assert [(c.id, [r.content for r in c.results]) for c in calls] == [
             (f"s{i}", [i]) for i in range(4)
         ]
+
+
+def test_a_call_ended_again_and_again_is_not_joined_again(monkeypatch: Any) -> None:
+    # One long call, then k times: one more fragment and an end that repeats the long
+    # arguments (the same string: the events are small), or the same end again. A re-join of
+    # the call's fragments at every end would be k times the long arguments. Joins are done
+    # in C, out of the tracer's sight: the accumulator's one join helper counts them.
+    joined = 0
+    original = accumulate._joined
+
+    def counting(parts: list[str]) -> str:
+        nonlocal joined
+        text = original(parts)
+        joined += len(text)
+        return text
+
+    monkeypatch.setattr(accumulate, "_joined", counting)
+    long = json.dumps({"a": "x" * 100_000})
+
+    def make(k: int, fragment: bool) -> Callable[[], object]:
+        end = ToolCallEnd(index=0, id="c", name="f", arguments=long)
+        again: list[Event] = [ToolCallDelta(index=0, arguments="y"), end] if fragment else [end]
+        events = [
+            ToolCallStart(index=0, id="c", name="f"),
+            ToolCallDelta(index=0, arguments=long),
+            *again * k,
+        ]
+
+        def run() -> Accumulator:
+            acc = Accumulator()
+            acc.feed(events)
+            return acc
+
+        return run
+
+    for fragment in (True, False):
+        assert_linear(partial(make, fragment=fragment), 200)
+        joined = 0
+        acc = make(200, fragment)()
+        assert isinstance(acc, Accumulator)
+        [call] = acc.message.tool_calls  # one join, of the final arguments
+        assert call.arguments == long and call.complete and call.partial == json.loads(long)
+        assert joined < 2 * len(long), joined

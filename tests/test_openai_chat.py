@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sseparse import StreamParser
 from sseparse.accumulate import Accumulator
 from sseparse.dialects.openai_chat import OpenAIChatDialect
 from sseparse.errors import MalformedPayload, ParseError
@@ -18,6 +19,7 @@ from sseparse.events import (
     Event,
     Finish,
     KeepAlive,
+    Malformed,
     Other,
     ProviderError,
     ReasoningDelta,
@@ -586,10 +588,19 @@ def test_azure_choices_without_delta_and_filter_results() -> None:
     ],
 )
 def test_malformed_payloads(data: str) -> None:
+    # The dialect raises (MalformedPayload, or a shape error for a chunk of the wrong shape);
+    # StreamParser's one policy reports it at the record: raised with strict, else in-band.
+    stream = b"\n" * 123 + b"data: " + data.encode() + b"\n\n"  # the event at offset 123
+    strict = StreamParser("openai", strict=True)
     with pytest.raises(MalformedPayload) as info:
-        run(SSEEvent(data=data, offset=123), end=False)
+        strict.feed(stream)
+        strict.close()
     assert info.value.offset == 123
     assert info.value.payload == data
+    lenient = StreamParser("openai")
+    events = [*lenient.feed(stream), *lenient.close()]
+    assert [e.offset for e in events if isinstance(e, Malformed)] == [123]
+    assert events[-1] == Done(clean=False)
 
 
 def test_describing_fields_of_another_type_degrade() -> None:
@@ -615,11 +626,13 @@ def test_continuation_with_a_non_integer_index_is_malformed(position: str) -> No
     first = '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f"}}]}}]}'
     call = '{"index":' + position + ',"function":{"arguments":"{}"}}'
     second = '{"choices":[{"index":0,"delta":{"tool_calls":[' + call + "]}}]}"
-    dialect = OpenAIChatDialect()
-    out: list[Event] = []
-    dialect.on_record(SSEEvent(data=first), out)
-    with pytest.raises(MalformedPayload):
-        dialect.on_record(SSEEvent(data=second, offset=9), out)
+    head = f"data: {first}\n\n".encode()
+    parser = StreamParser("openai", strict=True)
+    events = parser.feed(head + f"data: {second}\n\n".encode())
+    assert [type(e) for e in events] == [ToolCallStart]  # the good record's, kept
+    with pytest.raises(MalformedPayload) as info:
+        parser.close()
+    assert info.value.offset == len(head)
 
 
 # -- fuzzing: any payload gives events or a ParseError, nothing else --------------------------

@@ -110,6 +110,33 @@ def test_end_marker_with_other_arguments_is_read_afresh() -> None:
     assert same.message.tool_calls[0].partial == {"a": 1}
 
 
+@pytest.mark.parametrize(
+    ("deltas", "end", "afresh"),
+    [
+        (['{"a":', " 1}"], '{"a": 2}', True),  # as long as the deltas, another last part
+        (['{"a":', " 1}"], '{"b": 1}', True),  # another first part
+        (['{"a":', " 1}"], '{"a": 1}', False),
+        (['{"a":', "", " 1}"], '{"a": 1}', False),  # an empty fragment in between
+        (['{"a": 1}'], '{"a": 1}', False),
+        ([], "", False),
+    ],
+)
+def test_end_marker_arguments_are_checked_against_every_fragment(
+    deltas: list[str], end: str, afresh: bool
+) -> None:
+    acc = Accumulator()
+    acc.add(ToolCallStart(index=0, id="c", name="f"))
+    for fragment in deltas:
+        acc.add(ToolCallDelta(index=0, arguments=fragment))
+    before = acc.message.tool_calls[0].partial
+    acc.add(ToolCallEnd(index=0, id="c", name="f", arguments=end))
+    acc.add(ToolCallEnd(index=0, id="c", name="f", arguments=end))  # the same end again
+    call = acc.message.tool_calls[0]
+    assert call.arguments == end and call.complete
+    assert call.partial == (json.loads(end) if end else None)
+    assert (call.partial != before) is afresh
+
+
 def test_partial_is_not_part_of_equality() -> None:
     one = ToolCall(index=0, id="c", name="f", arguments="{", partial={})
     other = ToolCall(index=0, id="c", name="f", arguments="{", partial=None)

@@ -131,6 +131,21 @@ def _joined(parts: list[str]) -> str:
     return text
 
 
+def _is_joined(text: str, parts: list[str]) -> bool:
+    """Whether *text* is ``"".join(parts)``, found without building the join (which would
+    cost a call's whole arguments again at every ``ToolCallEnd``: quadratic for a call ended
+    many times): the lengths first, then each part in place; a part that is *text* itself
+    (the same end seen again) is not compared."""
+    if len(text) != sum(map(len, parts)):
+        return False
+    pos = 0
+    for part in parts:
+        if part is not text and not text.startswith(part, pos):
+            return False
+        pos += len(part)
+    return True
+
+
 def _parse(arguments: str) -> Any:
     if not arguments:
         return {}  # a call without arguments takes none (one end policy, issue 9)
@@ -492,7 +507,7 @@ class Accumulator:
         if event.name:
             state.name = event.name
         state.kind = event.kind
-        if event.arguments != _joined(state.args):
+        if not _is_joined(event.arguments, state.args):
             # The end marker's arguments are not the deltas': read them afresh.
             state.reading = _PartialReading()
         state.args[:] = [event.arguments] if event.arguments else []

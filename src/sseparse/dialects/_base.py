@@ -12,9 +12,17 @@ type escapes. What happens then is ``StreamParser``'s bad-record policy, decided
 (``StreamParser._bad_record``; DESIGN §1, strict framing, tolerant meaning): by default the
 events the record already yielded are kept, an in-band ``Malformed`` event follows them and
 the stream goes on; with ``StreamParser(strict=True)`` the ``MalformedPayload`` is raised and
-ends the stream. A dialect therefore raises for a record it cannot interpret and never
-decides the policy itself; a dialect that can go on after a partly understood record (it
-keeps the parts it understood) may read ``strict``, which the parser sets on the instance.
+ends the stream. A dialect therefore raises for a record it cannot interpret, after
+appending the events of the parts it did understand, and never decides the policy itself:
+no dialect catches its own shape errors or reads ``strict``.
+
+The end of a stream is kept here too, once for every dialect: exactly one ``Done`` per
+stream. A dialect's clean end marker (``[DONE]``, ``message_stop``, ``message-end``,
+``response.completed``, ``"done": true``, …) calls ``end_marker``: the open tool calls end
+(``close_calls``) and ``Done(clean=True)`` follows at once, the first time only; records
+after it are still decoded. ``on_end`` ends the calls still open, then gives
+``Done(clean=False)`` unless the marker came (``end_of_input``; a dialect whose stream has no
+marker and ends with the HTTP response says there whether that end is clean).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from .._json import loads
 from ..errors import MalformedPayload
-from ..events import Event
+from ..events import Done, Event
 
 __all__ = ["Dialect", "load_json", "malformed"]
 
@@ -68,8 +76,40 @@ class Dialect(Generic[R]):
         raise NotImplementedError
 
     def on_end(self, out: list[Event]) -> None:
-        """End of input: append ``ToolCallEnd`` for calls still open, then ``Done``."""
-        raise NotImplementedError
+        """End of input: end the tool calls still open, then ``Done(clean=False)`` unless the
+        end marker gave this stream's ``Done``. Raises what ``close_calls`` raises."""
+        self.close_calls(None, out)
+        self.end_of_input(out)
+
+    # -- the end of the stream: one Done (see the module doc) ----------------------------------
+
+    _done: bool = False
+    """Whether this stream's ``Done`` was appended (set by ``end_marker``/``end_of_input``;
+    a dialect that passes on a delegate's ``Done`` sets it too)."""
+
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        """End the tool calls still open (*raw*: the record that ends them, ``None`` at end
+        of input); ending one twice appends nothing. None by default."""
+
+    def end_marker(self, raw: Any, out: list[Event]) -> bool:
+        """The dialect's clean end marker, in record *raw*: the first time, end the tool calls
+        still open and append ``Done(clean=True)``; ``True``. A later marker appends nothing
+        and returns ``False`` (the caller reports it, as ``Other``). A marker that says more
+        (finish, usage, an error) has its dialect end the calls first (``close_calls``),
+        append those events, then call this. Raises what ``close_calls`` raises."""
+        if self._done:
+            return False
+        self.close_calls(raw, out)
+        self._done = True
+        out.append(Done(clean=True, raw=raw))
+        return True
+
+    def end_of_input(self, out: list[Event], *, clean: bool = False) -> None:
+        """End of input, the tool calls ended: ``Done(clean=clean)`` unless this stream's
+        ``Done`` was given (by the end marker). Raises nothing."""
+        if not self._done:
+            self._done = True
+            out.append(Done(clean=clean))
 
 
 def malformed(why: str, *, offset: int, payload: str | bytes) -> MalformedPayload:

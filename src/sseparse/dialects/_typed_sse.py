@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from .._build import fast_maker
 from .._json import loads
-from ..events import Done, Event, KeepAlive, Other, TextDelta
+from ..events import Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
 
@@ -21,8 +21,8 @@ _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     """Base of dialects whose SSE events each carry a JSON object with a ``"type"``.
 
-    Subclasses fill ``_handlers`` (a handler per event ``"type"``) and ``_done``, implement
-    ``_close_calls``, and may name their bulk text event: ``text_event`` (its ``"type"``) and
+    Subclasses fill ``_handlers`` (a handler per event ``"type"``), implement
+    ``close_calls``, and may name their bulk text event: ``text_event`` (its ``"type"``) and
     ``text_of`` (its text, or ``None`` when the object is not the plain shape, which then takes
     ``on_json``'s validating path).
     """
@@ -36,17 +36,14 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     text_event: ClassVar[str | None] = None
 
     def text_of(self, value: dict[str, Any]) -> Any:
-        """The text of a ``text_event`` object (raise ``KeyError``/``TypeError`` if absent)."""
+        """The text of a ``text_event`` object, or anything but a non-empty string for one of
+        another kind (which takes the validating path). It raises ``KeyError``/``TypeError``
+        only for an object that the ``text_event`` handler would reject with that same error
+        before appending any event, so the fast path changes no outcome."""
         raise NotImplementedError
 
-    # Subclasses fill these: a handler per event "type", whether the end marker was seen.
+    # Subclasses fill this: a handler per event "type".
     _handlers: dict[str, Callable[[dict[str, Any], list[Event]], None]]
-    _done: bool
-
-    def _close_calls(self, out: list[Event], raw: Any) -> None:
-        """End the tool calls still open (*raw*: the record that ends them, ``None`` at end
-        of input)."""
-        raise NotImplementedError
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
@@ -69,15 +66,8 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless already done."""
-        self._close_calls(out, None)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
-
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        """Map one SSE record; raises as ``on_message`` does."""
         if type(record) is SSEEvent:
             self.on_message(record.data, record.offset, out)
         elif type(record) is SSEComment:
@@ -87,7 +77,8 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     def on_message(self, data: str, offset: int, out: list[Event]) -> None:
         """Map the data of one SSE event (its SSE type is not used), found at stream *offset*;
-        raise ``MalformedPayload`` for a bad one."""
+        raise ``MalformedPayload`` for a payload that is not an object with a string ``type``,
+        a shape error (``KeyError``, ``TypeError``, …) for one of the wrong shape."""
         try:
             value = loads(data)
         except (ValueError, RecursionError):
@@ -98,12 +89,11 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         if type(value) is not dict:
             raise malformed("event data is not a JSON object", offset=offset, payload=data)
         # Fast path for the bulk of a stream: a well-formed text delta (subscripts are cheaper
-        # than .get). Anything else, or an unexpected shape, takes on_json's validating path.
+        # than .get). Any other shape takes on_json's validating path; a shape text_of cannot
+        # read is one its handler cannot read either, and its shape error is the parser's to
+        # report (see text_of).
         if value.get("type") == self.text_event:
-            try:
-                text = self.text_of(value)
-            except (KeyError, TypeError, IndexError):
-                text = None
+            text = self.text_of(value)
             if type(text) is str and text:
                 out.append(_text_delta(text, 0, value))
                 return

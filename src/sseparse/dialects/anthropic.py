@@ -27,7 +27,7 @@ content block ``*_tool_result``     ``ServerToolResult(tool_call_id=tool_use_id,
 ``message_delta``                   ``Finish`` (when ``stop_reason`` is set), then ``Usage``
 ``message_stop``                    ``Done(clean=True)``, at once
 ``ping``                            ``KeepAlive``
-``error``                           ``ProviderError(message, type)``
+``error``                           ``ProviderError(message, type, code)`` (``_errors.provider_error``)
 anything else                       ``Other(kind=<type>)``
 ==================================  ==========================================================
 
@@ -93,11 +93,9 @@ from typing import Any, ClassVar
 
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
-    ProviderError,
     ReasoningDelta,
     ReasoningSignature,
     ServerToolResult,
@@ -107,6 +105,7 @@ from ..events import (
 )
 from ._calls import Call, Calls
 from ._claims import json_of, sse_type
+from ._errors import provider_error
 from ._fields import answer_str, count, describe_str, opt_answer_str
 from ._finish import finish
 from ._typed_sse import TypedJSONDialect
@@ -174,7 +173,7 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_done", "_handlers", "_initial")
+    __slots__ = ("_calls", "_counts", "_handlers", "_initial")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -190,7 +189,6 @@ class AnthropicDialect(TypedJSONDialect):
         self._calls = Calls()  # tool calls, keyed by content-block index while open
         self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
-        self._done = False
         self._handlers = {
             "content_block_delta": self._block_delta,
             "content_block_start": self._block_start,
@@ -307,7 +305,7 @@ class AnthropicDialect(TypedJSONDialect):
         delta = value.get("delta") or {}
         reason = delta.get("stop_reason")
         if reason is not None:
-            self._close_calls(out, value)
+            self.close_calls(value, out)
             out.append(finish(reason, STOP_REASONS, raw=value))
         usage = value.get("usage")
         if usage is not None:
@@ -319,29 +317,16 @@ class AnthropicDialect(TypedJSONDialect):
                 out.append(usage_from(counts, value))
 
     def _message_stop(self, value: dict[str, Any], out: list[Event]) -> None:
-        if self._done:
-            return  # a second end marker: reported as Other
-        self._close_calls(out, value)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)  # a second end marker appends nothing: reported as Other
 
     def _ping(self, value: dict[str, Any], out: list[Event]) -> None:
         out.append(KeepAlive(raw=value))
 
     def _error(self, value: dict[str, Any], out: list[Event]) -> None:
+        # {"type": "error", "error": {"type", "message"}}; without an "error" member the
+        # event's own text is the message.
         error = value.get("error")
-        if isinstance(error, dict):
-            message = error.get("message")
-            etype = error.get("type")
-        else:
-            message, etype = error, None
-        out.append(
-            ProviderError(
-                message=message if type(message) is str else json.dumps(value),
-                type=etype if type(etype) is str else None,
-                raw=value,
-            )
-        )
+        out.append(provider_error(_compact(value) if error is None else error, value))
 
     # -- tool calls ------------------------------------------------------------------------
 
@@ -354,7 +339,7 @@ class AnthropicDialect(TypedJSONDialect):
             whole = _compact(initial) if isinstance(initial, dict) and initial else "{}"
         self._calls.end(call, raw, out, whole)
 
-    def _close_calls(self, out: list[Event], raw: Any) -> None:
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
         calls = self._calls
         for ordinal in sorted(calls.open):
             self._end(calls.open[ordinal], raw, out)

@@ -84,7 +84,6 @@ from typing import Any, ClassVar
 from .._json import scan_once as _scan_once
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     Other,
@@ -200,12 +199,11 @@ class _Bedrock(Dialect[EventStreamMessage]):
     ) -> None:
         raise NotImplementedError
 
-    def _close_open(self, out: list[Event]) -> None:
-        """Append ``ToolCallEnd`` for tool calls still open (end of input)."""
-
     def on_end(self, out: list[Event]) -> None:
-        self._close_open(out)
-        out.append(Done(clean=self._ended and not self._failed))
+        """End of input: the open blocks end, then ``Done``, clean when the API's end marker
+        came and no exception or error did (the stream's end is the HTTP response's)."""
+        self.close_calls(None, out)
+        self.end_of_input(out, clean=self._ended and not self._failed)
 
 
 @dataclasses.dataclass(slots=True)
@@ -259,7 +257,7 @@ class BedrockConverseDialect(_Bedrock):
             else:
                 out.append(Other(kind="contentBlockStop", raw=payload))
         elif event_type == "messageStop":
-            self._close_open(out)
+            self.close_calls(payload, out)
             reason = finish(payload.get("stopReason"), _FINISH, raw=payload)
             self._ended = True
             out.append(reason)
@@ -352,9 +350,10 @@ class BedrockConverseDialect(_Bedrock):
         member = next((k for k in delta if k != "p"), "unknown")
         out.append(Other(kind=f"contentBlockDelta.{member}", raw=payload))
 
-    def _close_open(self, out: list[Event]) -> None:
-        self._calls.end_all(None, out)
-        out.extend(_result(result, None) for result in self._results.values())
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        """End the open tool calls, and report the open server tool results."""
+        self._calls.end_all(raw, out)
+        out.extend(_result(result, raw) for result in self._results.values())
         self._results.clear()
 
 

@@ -74,14 +74,15 @@ Shared by every family:
 Errors (DESIGN §1, strict framing, tolerant meaning). Framing faults are ``ParseError``\\ s
 from the decoder. A well-framed ``chunk`` whose content is not what it should be -- a payload
 that is not a JSON object, ``bytes`` missing or not base64 of a JSON object, an object no
-family claims, an answer field of the wrong type (text, stop word, token count) -- does not
-end the stream: the events the object did yield are kept and ``Malformed(message, offset,
-raw)`` follows them, ``offset`` being the chunk message's and ``raw`` the decoded object
-(the chunk's payload when it could not be decoded). Descriptive fields that are not
+family claims, an answer field of the wrong type (text, stop word, token count) -- raises
+``MalformedPayload`` at the chunk message's offset once the object's other events are out
+(every problem of the object in its message, quoting the decoded object's JSON, or the
+chunk's payload when it could not be decoded); a delegate dialect's own finding
+(``MalformedPayload`` or a shape error) escapes the same way. ``StreamParser``'s one
+bad-record policy then keeps those events and adds ``Malformed(message, offset, raw)``
+(or, with ``strict=True``, raises after returning them). Descriptive fields that are not
 read (Titan ``index``, ids, latencies) are never checked. A first object no family claims
-leaves the family open, so the next object may still decide it. With ``strict = True`` (the
-attribute ``StreamParser(strict=True)`` sets; see ``BedrockInvokeDialect.strict``) the same
-finding raises ``MalformedPayload`` at that offset instead, without the object's events.
+leaves the family open, so the next object may still decide it.
 """
 
 from __future__ import annotations
@@ -100,7 +101,6 @@ from ..events import (
     Event,
     Finish,
     FinishReason,
-    Malformed,
     Other,
     ReasoningDelta,
     StreamStart,
@@ -110,6 +110,7 @@ from ..events import (
 from ..framing.eventstream import EventStreamMessage
 from ..framing.eventstream_headers import Header, HeaderType
 from ..framing.records import JSONRecord
+from ._base import malformed
 from .anthropic import AnthropicDialect
 from .bedrock import _METRICS, BedrockConverseDialect, _Bedrock, _json_object, _metrics_usage
 from .cohere import CohereV1Dialect
@@ -119,9 +120,6 @@ from .openai_chat import FINISH_REASONS, OpenAIChatDialect
 __all__ = ["BedrockInvokeDialect", "invoke_family"]
 
 _GUARDRAIL = "amazon-bedrock-guardrailAction"
-
-# Shape errors a family mapping (ours or a delegate's) raises for an object of the wrong shape.
-_SHAPE_ERRORS = (KeyError, TypeError, IndexError, AttributeError, ValueError, RecursionError)
 
 _ANTHROPIC_TYPES = frozenset(
     {
@@ -290,7 +288,7 @@ class _Family:
     """One model family's mapping of decoded chunk objects to events.
 
     ``on_json`` appends the events of one object and the descriptions of the parts it could
-    not interpret to *problems*; it may raise a shape error (``_SHAPE_ERRORS``) or
+    not interpret to *problems*; it may raise a shape error (``TypeError``, ``KeyError``, …) or
     ``MalformedPayload`` (from a delegate dialect) for an object it cannot read at all.
     ``on_end`` appends what end of input closes (tool calls, held-back text) and, for a
     family with ``ends_itself``, its ``Done``.
@@ -594,17 +592,21 @@ FAMILIES: dict[str, Callable[[], _Family]] = {
 # -- the dialect ----------------------------------------------------------------------------
 
 
+def _bad(why: str, record: EventStreamMessage, payload: bytes | None = None) -> MalformedPayload:
+    """The finding for the chunk *record*: at its offset, quoting *payload* (the decoded
+    object's JSON) or else the chunk message's own payload."""
+    return malformed(
+        why, offset=record.offset, payload=record.payload if payload is None else payload
+    )
+
+
 class BedrockInvokeDialect(_Bedrock):
     """Bedrock ``InvokeModelWithResponseStream`` for every model family (see the module
-    docstring). ``on_record`` raises ``MalformedPayload`` only when ``strict`` is set;
-    ``on_end`` raises nothing."""
+    docstring). ``on_record`` raises ``MalformedPayload`` (or a delegate's shape error) for
+    a chunk it could not fully interpret, after that chunk's events; ``on_end`` raises
+    nothing."""
 
     name: ClassVar[str] = "bedrock-invoke"
-
-    strict: bool = False
-    """The hook of ``StreamParser(strict=True)``: when true, a chunk that cannot be fully
-    interpreted raises ``MalformedPayload`` (its events dropped) instead of yielding
-    ``Malformed``. Set it on the instance; ``_malformed`` is the one place it is read."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -612,7 +614,6 @@ class BedrockInvokeDialect(_Bedrock):
         self._mapping: _Family | None = None
         self._usage_seen = False  # some event so far was a Usage
         self._finished = False  # some event so far was a Finish
-        self._done = False  # a Done was emitted (a family with its own end marker)
         self._guardrail = False  # a guardrail intervened
         self._last_finish: Finish | None = None
 
@@ -626,53 +627,32 @@ class BedrockInvokeDialect(_Bedrock):
             and record.event_type == "chunk"
         )
 
-    def _malformed(
-        self, message: str, record: EventStreamMessage, raw: Any, start: int, out: list[Event]
-    ) -> None:
-        """The bad-record policy: ``Malformed`` after the record's events, or (``strict``)
-        ``MalformedPayload`` at the record's offset without them."""
-        if self.strict:
-            del out[start:]
-            raise MalformedPayload(message, offset=record.offset, payload=record.payload)
-        out.append(Malformed(message=message, offset=record.offset, raw=raw))
-
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]
     ) -> None:
-        start = len(out)
-        try:
-            payload = _json_object(record, event_type)
-        except MalformedPayload as exc:
-            self._malformed(exc.reason, record, record.payload, start, out)
-            return
+        payload = _json_object(record, event_type)  # MalformedPayload for a bad one
         if event_type != "chunk":
             out.append(Other(kind=event_type or "event", raw=payload))
             return
         encoded = payload.get("bytes")
         if type(encoded) is not str:
-            self._malformed("chunk without a base64 'bytes' string", record, payload, start, out)
-            return
+            raise _bad("chunk without a base64 'bytes' string", record)
         try:
             native = base64.b64decode(encoded, validate=True)
             value = _json.loads(native)
         except (binascii.Error, ValueError) as exc:
-            why = f"chunk 'bytes' is not base64 of JSON ({exc})"
-            self._malformed(why, record, payload, start, out)
-            return
+            raise _bad(f"chunk 'bytes' is not base64 of JSON ({exc})", record) from exc
         if type(value) is not dict:
-            self._malformed("chunk 'bytes' is not a JSON object", record, value, start, out)
-            return
-        self._on_object(record, value, native, start, out)
+            raise _bad("chunk 'bytes' is not a JSON object", record)
+        self._on_object(record, value, native, out)
 
     def _on_object(
-        self,
-        record: EventStreamMessage,
-        value: dict[str, Any],
-        native: bytes,
-        start: int,
-        out: list[Event],
+        self, record: EventStreamMessage, value: dict[str, Any], native: bytes, out: list[Event]
     ) -> None:
-        """Map one decoded object of the model's stream (its events from *start* on)."""
+        """Map one decoded object of the model's stream; raise ``MalformedPayload`` (after
+        its events) for what could not be interpreted, or let a delegate dialect's finding
+        (``MalformedPayload`` or a shape error) escape: ``StreamParser`` reports either."""
+        start = len(out)
         problems: list[str] = []
         mapping = self._mapping
         if mapping is None:
@@ -683,18 +663,16 @@ class BedrockInvokeDialect(_Bedrock):
             elif any(not key.startswith("amazon-bedrock-") for key in value):
                 keys = ", ".join(sorted(value)[:8])
                 problems.append(f"no Bedrock model family has a chunk like this (keys: {keys})")
-        if mapping is not None:
-            try:
+        try:
+            if mapping is not None:
                 mapping.on_json(value, out, problems, offset=record.offset, payload=native)
-            except MalformedPayload as exc:  # a delegate dialect's verdict
-                problems.append(exc.reason)
-            except _SHAPE_ERRORS as exc:
-                problems.append(f"chunk of unexpected shape ({type(exc).__name__}: {exc})")
-        self._after_object(value, start, out)
-        if len(out) == start and not problems:
-            out.append(Other(kind="chunk", raw=value))  # nothing to map: kept, never dropped
+        finally:
+            # Also when a delegate raised: the events it did yield are kept, and fixed up.
+            self._after_object(value, start, out)
         if problems:
-            self._malformed("; ".join(problems), record, value, start, out)
+            raise _bad("; ".join(problems), record, native)
+        if len(out) == start:
+            out.append(Other(kind="chunk", raw=value))  # nothing to map: kept, never dropped
 
     def _after_object(self, value: dict[str, Any], start: int, out: list[Event]) -> None:
         """What every family shares, on one object's events ``out[start:]``: the provider
@@ -716,7 +694,7 @@ class BedrockInvokeDialect(_Bedrock):
                 finish_here = self._finished = True
                 self._last_finish = event
             elif isinstance(event, Done):
-                self._done = True
+                self._done = True  # the family's own end marker: this stream's one Done
         if verdict and not finish_here and earlier and earlier.reason != "content_filter":
             # The answer finished for another reason before the verdict came: correct it (the
             # last Finish wins), ahead of this object's events (a Done may be among them).
@@ -728,18 +706,17 @@ class BedrockInvokeDialect(_Bedrock):
         self._usage_seen = self._usage_seen or usage_here
 
     def on_end(self, out: list[Event]) -> None:
-        closing: list[Event] = []
         mapping = self._mapping
         if mapping is not None:
+            closing: list[Event] = []
             mapping.on_end(closing)
-        done = [e for e in closing if type(e) is Done]
-        out.extend(e for e in closing if type(e) is not Done)
-        if self._done:
-            return
-        if self._guardrail and not self._finished:
+            # A family's own Done is this stream's only at its end marker (_after_object
+            # saw it then); at end of input the Done is decided here.
+            out.extend(e for e in closing if type(e) is not Done)
+        if not self._done and self._guardrail and not self._finished:
             out.append(Finish(reason="content_filter", raw_reason="INTERVENED"))
             self._finished = True
-        if mapping is not None and mapping.ends_itself:
-            out.extend(done)  # the family's own verdict (clean only at its end marker)
-        else:
-            out.append(Done(clean=self._finished and not self._failed))
+        # A family with its own end marker that did not come ended unclean; the others end
+        # with the HTTP response, clean when the answer finished and nothing failed.
+        own_marker = mapping is not None and mapping.ends_itself
+        self.end_of_input(out, clean=not own_marker and self._finished and not self._failed)

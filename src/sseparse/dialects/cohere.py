@@ -83,9 +83,10 @@ v1 calls have no id: ``call_<index>`` is synthesized.
 
 Both: every record produces at least one event (``Other`` when nothing else), every event's
 ``raw`` is the parsed object, exactly one ``Done`` per stream (``Done(clean=False)`` at end of
-input without the end marker), and a payload that is not a JSON object of the expected shape
-raises ``MalformedPayload`` at the record's offset, after the events that record already
-yielded (``StreamParser`` reports it in-band). Describing fields of another type (ids,
+input without the end marker); a payload that is not a JSON object (or has no string type)
+raises ``MalformedPayload``, one of the wrong shape a shape error (``KeyError``,
+``TypeError``, …), and ``StreamParser``'s one bad-record policy reports either at the record's
+offset, after the events that record already yielded. Describing fields of another type (ids,
 ``error_type``) degrade to ``None`` or their decimal text.
 """
 
@@ -96,7 +97,6 @@ from typing import Any, ClassVar
 
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
@@ -147,9 +147,6 @@ EVENT_TYPES = frozenset(
 )
 """Cohere v2's event types (how a payload says it is Cohere's)."""
 
-_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
 # -- shared helpers ------------------------------------------------------------------------------
 
 
@@ -188,15 +185,15 @@ def usage_from(usage: dict[str, Any], raw: Any) -> Usage | None:
 class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     """Cohere Chat v2 SSE events to LLM events (see the module docstring).
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object of the
-    expected shape; ``on_end`` raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not a JSON object, a shape
+    error for one of the wrong shape; ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "cohere"
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "sse"
 
-    __slots__ = ("_calls", "_done", "_handlers")
+    __slots__ = ("_calls", "_handlers")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -207,7 +204,6 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     def __init__(self) -> None:
         self._calls = Calls()
-        self._done = False
         self._handlers = {
             "message-start": self._message_start,
             "content-start": self._content,
@@ -221,7 +217,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         }
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
-        """Map one SSE record; raise ``MalformedPayload`` for a bad payload."""
+        """Map one SSE record; raise ``MalformedPayload`` (not a JSON object) or a shape
+        error (an object of the wrong shape) for a bad payload."""
         if type(record) is not SSEEvent:
             if type(record) is SSEComment:
                 out.append(KeepAlive(raw=record.text))
@@ -230,10 +227,8 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             return
         data = record.data
         if data == "[DONE]":
-            if not self._done:  # the transport's end marker without message-end
-                self._calls.end_all(None, out)
-                self._done = True
-                out.append(Done(clean=True, raw=data))
+            # The transport's end marker: clean when message-end did not come, else nothing.
+            self.end_marker(data, out)
             return
         value = load_json(data, offset=record.offset)
         if type(value) is not dict:
@@ -244,24 +239,12 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            try:
-                handler(value, out)
-            except _SHAPE_ERRORS as exc:
-                # The events already appended stay (StreamParser's bad-record policy).
-                raise malformed(
-                    f"{kind} event of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=record.offset,
-                    payload=data,
-                ) from exc
+            handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
-        self._calls.end_all(None, out)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        self._calls.end_all(raw, out)
 
     # -- handlers ----------------------------------------------------------------------------
 
@@ -320,15 +303,14 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         )
         if self._done:
             return  # a second end marker: reported as Other
-        self._calls.end_all(value, out)
+        self.close_calls(value, out)
         if error_event is not None:
             out.append(error_event)
         if finish is not None:
             out.append(finish)
         if usage_event is not None:
             out.append(usage_event)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)
 
 
 # -- v1 ------------------------------------------------------------------------------------------
@@ -337,15 +319,15 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 class CohereV1Dialect(Dialect[JSONRecord]):
     """Cohere Chat v1 NDJSON objects to LLM events (see the module docstring).
 
-    ``on_record`` raises ``MalformedPayload`` for an object of the wrong shape; ``on_end``
-    raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a record that is not an object with a string
+    ``event_type``, a shape error for one of the wrong shape; ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "cohere-v1"
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "jsonlines"
 
-    __slots__ = ("_calls", "_current", "_done", "_handlers", "_plan_streamed")
+    __slots__ = ("_calls", "_current", "_handlers", "_plan_streamed")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -356,7 +338,6 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     def __init__(self) -> None:
         self._calls = Calls()
         self._current: Call | None = None  # the call the last tool_call_delta went to
-        self._done = False
         self._plan_streamed = False
         self._handlers = {
             "stream-start": self._stream_start,
@@ -368,7 +349,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         }
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
-        """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
+        """Map one NDJSON object; raise ``MalformedPayload`` (no object with a string
+        ``event_type``) or a shape error (an object of the wrong shape) for a bad one."""
         value = record.value
         if type(value) is not dict:
             raise malformed(
@@ -384,24 +366,12 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            try:
-                handler(value, out)
-            except _SHAPE_ERRORS as exc:
-                # The events already appended stay (StreamParser's bad-record policy).
-                raise malformed(
-                    f"{kind} record of unexpected shape ({type(exc).__name__}: {exc})",
-                    offset=record.offset,
-                    payload=record.raw,
-                ) from exc
+            handler(value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: end open tool calls, then ``Done(clean=False)`` unless done."""
-        self._calls.end_all(None, out)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        self._calls.end_all(raw, out)
 
     # -- handlers ----------------------------------------------------------------------------
 
@@ -492,8 +462,8 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         error = value.get("error", response.get("error"))
         error_event = None if error is None else provider_error(error, value)
         if self._done:
-            return
-        self._calls.end_all(value, out)
+            return  # a second end marker: reported as Other
+        self.close_calls(value, out)
         finish = (
             None
             if raw_reason is None
@@ -505,5 +475,4 @@ class CohereV1Dialect(Dialect[JSONRecord]):
             out.append(finish)
         if usage_event is not None:
             out.append(usage_event)
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)

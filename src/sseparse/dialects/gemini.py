@@ -84,8 +84,9 @@ and ``status`` degrade alike; unknown keys, safety ratings, token details (integ
 ``modality`` included) are not read. A chunk whose answer is of the wrong shape (not an object,
 ``candidates`` or ``parts`` not a list, text or a function name not a string, ``args`` not an
 object, a count that is not a count, a ``finishReason`` neither a string nor an integer)
-raises ``MalformedPayload`` at the record's offset; ``StreamParser`` keeps the events the
-record already gave and reports it as ``Malformed`` (or raises it with ``strict=True``).
+raises ``TypeError`` (a payload that is not JSON ``MalformedPayload``); ``StreamParser``'s one
+bad-record policy keeps the events the record already gave and reports it at the record's
+offset as ``Malformed`` (or raises ``MalformedPayload`` with ``strict=True``).
 """
 
 from __future__ import annotations
@@ -98,7 +99,6 @@ from typing import Any, ClassVar
 from .. import _json
 from ..events import (
     Citation,
-    Done,
     Event,
     Finish,
     FinishReason,
@@ -215,28 +215,23 @@ def _unix_seconds(stamp: str) -> int | None:
         return None
 
 
-class _Bad(Exception):
-    """A shape fault found deep in a chunk; turned into ``MalformedPayload`` with the
-    record's offset and payload by ``on_record``."""
-
-
 def _expect_dict(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Bad(f"{what} must be a JSON object, not {type(value).__name__}")
+        raise TypeError(f"{what} must be a JSON object, not {type(value).__name__}")
     return value
 
 
 def _expect_list(value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _Bad(f"{what} must be a JSON array, not {type(value).__name__}")
+        raise TypeError(f"{what} must be a JSON array, not {type(value).__name__}")
     return value
 
 
 class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     """Gemini ``streamGenerateContent`` chunks (SSE or JSON-array elements) to events.
 
-    ``on_record`` raises ``MalformedPayload`` for a payload that is not JSON or not shaped
-    like a ``GenerateContentResponse`` (see the module docstring for the mapping).
+    ``on_record`` raises ``MalformedPayload`` for a payload that is not JSON, ``TypeError``
+    for one not shaped like a ``GenerateContentResponse`` (see the module docstring).
     """
 
     name: ClassVar[str] = "gemini"
@@ -279,13 +274,11 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         self, record: SSEEvent | SSERetry | SSEComment | JSONRecord, out: list[Event]
     ) -> None:
         if isinstance(record, SSEEvent):
-            payload: str | bytes = record.data
             if record.type != "message":
                 self._typed_event(record, out)
                 return
             value = load_json(record.data, offset=record.offset)
         elif isinstance(record, JSONRecord):
-            payload = record.raw
             value = record.value
         elif isinstance(record, SSEComment):
             out.append(KeepAlive(raw=record.text))
@@ -299,14 +292,12 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
                 offset=getattr(record, "offset", 0),
                 payload=repr(record),
             )
-        try:
-            if isinstance(value, list) and not isinstance(record, SSEEvent):
-                for element in value:
-                    self._chunk(element, out)
-            else:
-                self._chunk(value, out)
-        except (_Bad, TypeError) as exc:  # TypeError: an answer field read by _fields
-            raise malformed(str(exc), offset=record.offset, payload=payload) from None
+        # A chunk of the wrong shape raises TypeError: StreamParser reports it at the record.
+        if isinstance(value, list) and not isinstance(record, SSEEvent):
+            for element in value:
+                self._chunk(element, out)
+        else:
+            self._chunk(value, out)
 
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""
@@ -315,10 +306,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         except ValueError:
             value = None
         if isinstance(value, dict) and "error" in value:
-            try:
-                self._error(value, out)
-            except _Bad as exc:
-                raise malformed(str(exc), offset=record.offset, payload=record.data) from None
+            self._error(value, out)
             return
         out.append(Other(kind=record.type, raw=record.data))
 
@@ -382,7 +370,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     ) -> None:
         choice = candidate.get("index", 0)
         if isinstance(choice, bool) or not isinstance(choice, int) or choice < 0:
-            raise _Bad(f"candidate 'index' must be a non-negative integer, not {choice!r}")
+            raise TypeError(f"candidate 'index' must be a non-negative integer, not {choice!r}")
         self._seen.add(choice)
         content = candidate.get("content")
         if content is not None:
@@ -412,7 +400,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     ) -> None:
         thought = part.get("thought", False)
         if not isinstance(thought, bool):
-            raise _Bad(f"'thought' must be a boolean, not {thought!r}")
+            raise TypeError(f"'thought' must be a boolean, not {thought!r}")
         signature = part.get("thoughtSignature")  # describing: a non-string stays in raw
         text = opt_answer_str(part.get("text"), "'text'")
         if text:
@@ -518,6 +506,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     # -- end of input ---------------------------------------------------------------------------
 
     def on_end(self, out: list[Event]) -> None:
-        # Calls arrive whole, so none is open here.
+        """End of input (calls arrive whole: none is open): ``Done``, clean when every
+        candidate seen finished and no error came. Raises nothing."""
         clean = not self._errored and bool(self._seen) and self._seen <= self._finished
-        out.append(Done(clean=clean))
+        self.end_of_input(out, clean=clean)

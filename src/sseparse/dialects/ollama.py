@@ -42,9 +42,10 @@ it are still decoded). At end of input without it, ``Done(clean=False)`` (an err
 ends the stream that way, since Ollama sends no ``done`` after it). Exactly one ``Done``.
 
 Errors: describing fields of another type (``model``, ``created_at``, a tool call's ``id``)
-degrade to ``None``; a record that is not a JSON object, or whose answer fields (text, tool
-names, ``done_reason``, counts) have the wrong type, raises ``MalformedPayload`` at the
-record's offset, after the events it already yielded (``StreamParser`` reports it in-band).
+degrade to ``None``; a record that is not a JSON object raises ``MalformedPayload``, one whose
+answer fields (text, tool names, ``done_reason``, counts) have the wrong type a shape error
+(``TypeError``, ``KeyError``, …), and ``StreamParser``'s one bad-record policy reports either
+at the record's offset, after the events it already yielded.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ from typing import Any, ClassVar
 
 from .._build import fast_maker
 from ..events import (
-    Done,
     Event,
     Finish,
     FinishReason,
@@ -104,19 +104,18 @@ _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 class OllamaDialect(Dialect[JSONRecord]):
     """Ollama ``/api/chat`` and ``/api/generate`` NDJSON objects to LLM events.
 
-    ``on_record`` raises ``MalformedPayload`` for an object of the wrong shape; ``on_end``
-    raises nothing.
+    ``on_record`` raises ``MalformedPayload`` for a record that is not an object, a shape
+    error for one of the wrong shape; ``on_end`` raises nothing.
     """
 
     name: ClassVar[str] = "ollama"
     provider: ClassVar[str] = "ollama"
     default_format: ClassVar[str] = "jsonlines"
 
-    __slots__ = ("_calls", "_done", "_started")
+    __slots__ = ("_calls", "_started")
 
     def __init__(self) -> None:
         self._started = False
-        self._done = False
         self._calls = Calls()
 
     @classmethod
@@ -131,7 +130,8 @@ class OllamaDialect(Dialect[JSONRecord]):
         return type(record) is JSONRecord and "model" in value and "created_at" in value
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
-        """Map one NDJSON object; raise ``MalformedPayload`` for a bad one."""
+        """Map one NDJSON object; raise ``MalformedPayload`` (not an object) or a shape error
+        (an object of the wrong shape) for a bad one."""
         value = record.value
         # Fast path for the common chunk, {"model", "created_at", "message": {"role",
         # "content": "…"}, "done": false}: one TextDelta. A message of exactly two keys, one
@@ -158,23 +158,9 @@ class OllamaDialect(Dialect[JSONRecord]):
                 "Ollama record is not a JSON object", offset=record.offset, payload=record.raw
             )
         n = len(out)
-        try:
-            self._object(value, out)
-        except (TypeError, KeyError, ValueError, AttributeError) as exc:
-            # The events already appended stay (StreamParser's bad-record policy).
-            raise malformed(
-                f"Ollama record of unexpected shape ({exc})",
-                offset=record.offset,
-                payload=record.raw,
-            ) from exc
+        self._object(value, out)  # a shape error for a bad object: StreamParser reports it
         if len(out) == n:
             out.append(Other(kind="chunk", raw=value))
-
-    def on_end(self, out: list[Event]) -> None:
-        """End of input: ``Done(clean=False)`` unless ``"done": true`` was seen."""
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -247,6 +233,4 @@ class OllamaDialect(Dialect[JSONRecord]):
             out.append(finish(raw_reason, DONE_REASONS, raw=value, calls=self._calls.count > 0))
         if usage is not None:
             out.append(usage)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)  # calls come whole: none is open

@@ -40,8 +40,9 @@ it are still decoded (some routers send usage there). ``on_end`` closes what is 
 
 SSE comments become ``KeepAlive`` (the parser asks the SSE decoder for them because
 ``wants_comments`` is set); ``retry`` fields and events of unknown types become ``Other``;
-``event: error`` becomes ``ProviderError``. A payload that is not JSON, or JSON of the wrong
-shape, raises ``MalformedPayload`` at the record's offset.
+``event: error`` becomes ``ProviderError``. A payload that is not a JSON object raises
+``MalformedPayload``, a chunk of the wrong shape a shape error (``TypeError``, ``KeyError``, …);
+``StreamParser``'s one bad-record policy reports either at the record's offset.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ from .._build import fast_maker
 from .._json import loads as _fast_loads
 from ..events import (
     Citation,
-    Done,
     Event,
     FinishReason,
     KeepAlive,
@@ -183,11 +183,10 @@ class OpenAIChatDialect(Dialect[SSERecord]):
     wants_comments: ClassVar[bool] = True
     finish_reasons: ClassVar[dict[str, FinishReason]] = FINISH_REASONS
 
-    __slots__ = ("_choices", "_done", "_started")
+    __slots__ = ("_choices", "_started")
 
     def __init__(self) -> None:
         self._started = False
-        self._done = False
         self._choices: dict[int, _Choice] = {}
 
     @classmethod
@@ -213,7 +212,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
 
     def on_message(self, data: str, offset: int, out: list[Event]) -> None:
         """Handle the data of a plain ``message`` event at stream *offset* (``StreamParser``
-        calls this through the SSE decoder's sink); raise ``MalformedPayload`` for a bad one."""
+        calls this through the SSE decoder's sink); raise ``MalformedPayload`` for a payload
+        that is not a JSON object, a shape error for a chunk of the wrong shape."""
         if data == "[DONE]":
             self._on_done(data, out)
             return
@@ -226,12 +226,8 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             ) from None
         if type(chunk) is not _dict:
             raise malformed("payload is not a JSON object", offset=offset, payload=data)
-        try:
-            self.on_chunk(chunk, out)
-        except (TypeError, KeyError, IndexError, AttributeError, ValueError) as exc:
-            raise malformed(
-                f"unexpected chunk shape ({exc})", offset=offset, payload=data
-            ) from None
+        # A chunk of the wrong shape raises a shape error: StreamParser reports it at the record.
+        self.on_chunk(chunk, out)
 
     def _on_typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""
@@ -249,18 +245,14 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             out.append(Other(kind=record.type, raw=value))
 
     def _on_done(self, data: str, out: list[Event]) -> None:
-        if self._done:
-            out.append(Other(kind="[DONE]", raw=data))
-            return
-        self._close_calls(out, None)
-        self._done = True
-        out.append(Done(clean=True, raw=data))
+        if not self.end_marker(data, out):
+            out.append(Other(kind="[DONE]", raw=data))  # a second [DONE]
 
     # -- chunks -----------------------------------------------------------------------------
 
     def on_chunk(self, chunk: dict[str, Any], out: list[Event]) -> None:
         """Append the events of one parsed chunk (raises ``TypeError``/``ValueError`` for a
-        chunk of the wrong shape; ``on_record`` turns those into ``MalformedPayload``)."""
+        chunk of the wrong shape; ``StreamParser`` reports them at the record)."""
         start = len(out)
         if not self._started:
             self._start(chunk, out)
@@ -326,7 +318,9 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         word = choice.get("finish_reason")
         if word is not None and word != "":
             end = finish(word, self.finish_reasons, raw=chunk, choice=index)
-            self._close_calls(out, index, chunk)
+            state = self._choices.get(index)
+            if state is not None:
+                state.end_open(chunk, out)  # re-opened calls wait for the end of the stream
             out.append(end)
 
     def _delta(
@@ -537,25 +531,11 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             call.parts.append(arguments)
             out.append(_tool_call_delta(call.ordinal, arguments, index, chunk))
 
-    def _close_calls(self, out: list[Event], only: int | None, raw: Any = None) -> None:
-        """``ToolCallEnd`` for the open calls of choice *only* (at its ``finish_reason``:
-        re-opened calls wait for the end of the stream), or of every choice (``None``: the
-        end of the stream)."""
-        if only is not None:
-            state = self._choices.get(only)
-            if state is not None:
-                state.end_open(raw, out)
-            return
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
+        """``ToolCallEnd`` for the open calls of every choice, re-opened ones included (the
+        end of the stream: ``[DONE]`` or end of input)."""
         for index in sorted(self._choices):
             self._choices[index].end_all(raw, out)
-
-    # -- end of input -------------------------------------------------------------------------
-
-    def on_end(self, out: list[Event]) -> None:
-        self._close_calls(out, None)
-        if not self._done:
-            self._done = True
-            out.append(Done(clean=False))
 
 
 def _arguments(value: Any) -> str:

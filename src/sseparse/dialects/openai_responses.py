@@ -103,7 +103,6 @@ from typing import Any, ClassVar
 
 from ..events import (
     Citation,
-    Done,
     Event,
     Finish,
     FinishReason,
@@ -177,7 +176,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
 
-    __slots__ = ("_calls", "_done", "_functions", "_handlers", "_initial")
+    __slots__ = ("_calls", "_functions", "_handlers", "_initial")
 
     def __init__(self) -> None:
         # Open calls are keyed by ("index", output_index) and ("item", item id).
@@ -185,7 +184,6 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         # Arguments already present in output_item.added (some gateways), by ordinal.
         self._initial: dict[int, str] = {}
         self._functions = 0  # kind="function" calls seen (for the finish reason)
-        self._done = False
         self._handlers: dict[str, Handler] = {
             "response.output_text.delta": self._text,
             "response.function_call_arguments.delta": self._arguments,
@@ -339,7 +337,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         initial = self._initial.pop(call.ordinal, "")
         self._calls.end(call, raw, out, final if final is not None else initial)
 
-    def _close_calls(self, out: list[Event], raw: Any) -> None:
+    def close_calls(self, raw: Any, out: list[Event]) -> None:
         for ordinal in sorted(self._calls.open):
             self._end(self._calls.open[ordinal], out, raw, None)
 
@@ -349,7 +347,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         if self._done:
             return  # a second terminal event: reported as Other
         response = value["response"]
-        self._close_calls(out, value)
+        self.close_calls(value, out)
         kind = value["type"]
         if kind == "response.completed":
             end = finish("completed", _COMPLETED, raw=value, calls=self._functions > 0)
@@ -366,8 +364,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         usage = response.get("usage")
         if usage is not None:
             out.append(usage_from(usage, value))
-        self._done = True
-        out.append(Done(clean=True, raw=value))
+        self.end_marker(value, out)
 
 
 def _final_arguments(item: Any) -> str | None:
