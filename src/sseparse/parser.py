@@ -121,7 +121,6 @@ class StreamParser(Decoder[Event]):
         self.format = format or cls.default_format
         self._options = options
         self._dialect: Dialect[Any] = cls()
-        self._dialect.strict = self._strict
         if self.format == "sse" and getattr(cls, "wants_comments", False):
             # The dialect turns comments into KeepAlive; the caller may still say otherwise.
             options.setdefault("comments", True)

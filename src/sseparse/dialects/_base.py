@@ -61,8 +61,6 @@ class Dialect(Generic[R]):
     default_format: ClassVar[str]
     wants_comments: ClassVar[bool] = False
     ignores_event_type: ClassVar[bool] = False
-    strict: bool = False
-    """Set by ``StreamParser(strict=...)`` on the instance it builds."""
 
     @classmethod
     def claims(cls, record: Any) -> bool:
