@@ -24,6 +24,8 @@ from sseparse import (
     UsageError,
     encode_event_stream,
 )
+from sseparse.dialects import DIALECTS
+from sseparse.framing import FORMATS, decoder_class
 from sseparse.framing.eventstream import DEFAULT_MAX_PAYLOAD_SIZE
 
 LIMIT = 32 * 1024
@@ -171,3 +173,28 @@ def test_large_fragment_read_in_slices_gives_the_same_elements() -> None:
     records = decoder.feed(data) + decoder.close()
     assert [r.value for r in records] == elements
     assert [r.offset for r in records][:2] == [1, 1 + len(b'[0,""],')]
+
+
+# Gateways hold a parser per open stream, thousands at a time: an idle one (built, nothing
+# fed) must stay small. Measured as what building 200 of them allocates, per parser.
+IDLE_LIMIT = 2048
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        *(lambda d=d: StreamParser(d) for d in ("auto", *sorted(set(DIALECTS) - {"auto"}))),
+        *(lambda f=f: decoder_class(f)() for f in sorted(FORMATS)),
+    ],
+    ids=[*("auto", *sorted(set(DIALECTS) - {"auto"})), *sorted(FORMATS)],
+)
+def test_an_idle_parser_is_under_two_kib(factory: Callable[[], Any]) -> None:
+    factory()  # imports and caches first
+    tracemalloc.start()
+    try:
+        held = [factory() for _ in range(200)]
+        used = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(held) == 200
+    assert used / 200 < IDLE_LIMIT, f"{used / 200:.0f} bytes per idle parser"

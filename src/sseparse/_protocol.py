@@ -69,7 +69,9 @@ class Decoder(Generic[T]):
     __slots__ = ("_closed", "_error", "_error_tb", "_queue")
 
     def __init__(self) -> None:
-        self._queue: deque[T] = deque()
+        # Items decoded by receive_data and not yet pulled; made on first use (an empty deque
+        # costs 760 bytes, most of an idle parser: gateways hold thousands).
+        self._queue: deque[T] | None = None
         self._error: ParseError | None = None
         # The traceback of the fault as first caught here (from _decode_into/_finish_into
         # down to where it was raised). Every re-raise starts from it, not from the
@@ -136,16 +138,16 @@ class Decoder(Generic[T]):
         after ``close()`` or for an argument that is not bytes (see ``check_data``: any
         ``memoryview`` but a released one is read as its bytes).
         """
-        out: list[T] = list(self._queue)
+        out: list[T] = list(self._queue) if self._queue else []
         try:
             self._decode_into(data, out)
         except ParseError:
-            self._queue.clear()
+            self._queue = None
             if not out:
                 raise
             return out
         # Cleared only now: a UsageError (bad argument) leaves the queued items in place.
-        self._queue.clear()
+        self._queue = None
         return out
 
     def close(self) -> list[T]:
@@ -158,7 +160,7 @@ class Decoder(Generic[T]):
         out: list[T] = []
         if self._queue:
             out.extend(self._queue)
-            self._queue.clear()
+            self._queue = None
         try:
             self._finish_into(out)
         except ParseError:
@@ -181,7 +183,11 @@ class Decoder(Generic[T]):
         # A fault is kept in self._error and raised by next_event when the queue runs dry.
         with contextlib.suppress(ParseError):
             self._decode_into(data, out)
-        self._queue.extend(out)
+        if out:
+            if self._queue is None:
+                self._queue = deque(out)
+            else:
+                self._queue.extend(out)
 
     def next_event(self) -> T | None:
         """Return the next complete item, or ``None`` when more bytes are needed (or, after

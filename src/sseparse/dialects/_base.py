@@ -27,15 +27,20 @@ marker and ends with the HTTP response says there whether that end is clean).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._json import loads
 from ..errors import MalformedPayload
 from ..events import Done, Event
 
-__all__ = ["Dialect", "load_json", "malformed"]
+__all__ = ["Dialect", "Handler", "load_json", "malformed"]
 
 R = TypeVar("R", contravariant=True)
+
+# A dialect's handler of one event type, in its class-level table: called with the dialect,
+# the event object and the output list.
+Handler = Callable[[Any, dict[str, Any], list[Event]], None]
 
 
 class Dialect(Generic[R]):

@@ -4,14 +4,13 @@ gateways add, and a fast path for the text deltas that make up most of a stream.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .._build import fast_maker
 from .._json import loads
 from ..events import Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import Dialect, Handler, load_json, malformed
 
 __all__ = ["TypedJSONDialect"]
 
@@ -42,8 +41,8 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         before appending any event, so the fast path changes no outcome."""
         raise NotImplementedError
 
-    # Subclasses fill this: a handler per event "type".
-    _handlers: dict[str, Callable[[dict[str, Any], list[Event]], None]]
+    # Subclasses fill this: a handler per event "type", called as handler(self, value, out).
+    _handlers: ClassVar[dict[str, Handler]]
 
     def on_json(
         self, value: dict[str, Any], out: list[Event], *, offset: int, payload: str | bytes
@@ -62,7 +61,7 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            handler(value, out)
+            handler(self, value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 

@@ -103,6 +103,7 @@ from ..events import (
     TextDelta,
     Usage,
 )
+from ._base import Handler
 from ._calls import Call, Calls
 from ._claims import json_of, sse_type
 from ._errors import provider_error
@@ -173,7 +174,7 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_handlers", "_initial")
+    __slots__ = ("_calls", "_counts", "_initial")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -189,16 +190,6 @@ class AnthropicDialect(TypedJSONDialect):
         self._calls = Calls()  # tool calls, keyed by content-block index while open
         self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
-        self._handlers = {
-            "content_block_delta": self._block_delta,
-            "content_block_start": self._block_start,
-            "content_block_stop": self._block_stop,
-            "message_start": self._message_start,
-            "message_delta": self._message_delta,
-            "message_stop": self._message_stop,
-            "ping": self._ping,
-            "error": self._error,
-        }
 
     # -- records ---------------------------------------------------------------------------
 
@@ -343,6 +334,19 @@ class AnthropicDialect(TypedJSONDialect):
         calls = self._calls
         for ordinal in sorted(calls.open):
             self._end(calls.open[ordinal], raw, out)
+
+    # A handler per event type: one table for the class (bound methods per instance
+    # would cost ~1 KiB of every idle parser).
+    _handlers: ClassVar[dict[str, Handler]] = {
+        "content_block_delta": _block_delta,
+        "content_block_start": _block_start,
+        "content_block_stop": _block_stop,
+        "message_start": _message_start,
+        "message_delta": _message_delta,
+        "message_stop": _message_stop,
+        "ping": _ping,
+        "error": _error,
+    }
 
 
 def _compact(value: Any) -> str:

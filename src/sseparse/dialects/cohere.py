@@ -107,7 +107,7 @@ from ..events import (
     Usage,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
-from ._base import Dialect, load_json, malformed
+from ._base import Dialect, Handler, load_json, malformed
 from ._calls import Call, Calls
 from ._claims import json_of, sse_type
 from ._errors import provider_error
@@ -193,7 +193,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "sse"
 
-    __slots__ = ("_calls", "_handlers")
+    __slots__ = ("_calls",)
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -204,17 +204,6 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
 
     def __init__(self) -> None:
         self._calls = Calls()
-        self._handlers = {
-            "message-start": self._message_start,
-            "content-start": self._content,
-            "content-delta": self._content,
-            "tool-plan-delta": self._tool_plan,
-            "tool-call-start": self._tool_call_start,
-            "tool-call-delta": self._tool_call_delta,
-            "tool-call-end": self._tool_call_end,
-            "citation-start": self._citation,
-            "message-end": self._message_end,
-        }
 
     def on_record(self, record: SSEEvent | SSEComment | SSERetry, out: list[Event]) -> None:
         """Map one SSE record; raise ``MalformedPayload`` (not a JSON object) or a shape
@@ -239,7 +228,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            handler(value, out)
+            handler(self, value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
@@ -312,8 +301,21 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             out.append(usage_event)
         self.end_marker(value, out)
 
+    # -- v1 ------------------------------------------------------------------------------------------
 
-# -- v1 ------------------------------------------------------------------------------------------
+    # A handler per event type: one table for the class (bound methods per instance
+    # would cost ~1 KiB of every idle parser).
+    _handlers: ClassVar[dict[str, Handler]] = {
+        "message-start": _message_start,
+        "content-start": _content,
+        "content-delta": _content,
+        "tool-plan-delta": _tool_plan,
+        "tool-call-start": _tool_call_start,
+        "tool-call-delta": _tool_call_delta,
+        "tool-call-end": _tool_call_end,
+        "citation-start": _citation,
+        "message-end": _message_end,
+    }
 
 
 class CohereV1Dialect(Dialect[JSONRecord]):
@@ -327,7 +329,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     provider: ClassVar[str] = "cohere"
     default_format: ClassVar[str] = "jsonlines"
 
-    __slots__ = ("_calls", "_current", "_handlers", "_plan_streamed")
+    __slots__ = ("_calls", "_current", "_plan_streamed")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -339,14 +341,6 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         self._calls = Calls()
         self._current: Call | None = None  # the call the last tool_call_delta went to
         self._plan_streamed = False
-        self._handlers = {
-            "stream-start": self._stream_start,
-            "text-generation": self._text,
-            "tool-calls-chunk": self._tool_calls_chunk,
-            "tool-calls-generation": self._tool_calls_generation,
-            "citation-generation": self._citations,
-            "stream-end": self._stream_end,
-        }
 
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
         """Map one NDJSON object; raise ``MalformedPayload`` (no object with a string
@@ -366,7 +360,7 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:
-            handler(value, out)
+            handler(self, value, out)
         if len(out) == n:
             out.append(Other(kind=kind, raw=value))
 
@@ -476,3 +470,14 @@ class CohereV1Dialect(Dialect[JSONRecord]):
         if usage_event is not None:
             out.append(usage_event)
         self.end_marker(value, out)
+
+    # A handler per event type: one table for the class (bound methods per instance
+    # would cost ~1 KiB of every idle parser).
+    _handlers: ClassVar[dict[str, Handler]] = {
+        "stream-start": _stream_start,
+        "text-generation": _text,
+        "tool-calls-chunk": _tool_calls_chunk,
+        "tool-calls-generation": _tool_calls_generation,
+        "citation-generation": _citations,
+        "stream-end": _stream_end,
+    }

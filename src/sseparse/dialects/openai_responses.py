@@ -98,7 +98,6 @@ wrong types, raises ``MalformedPayload`` at the record's offset.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ..events import (
@@ -114,6 +113,7 @@ from ..events import (
     TextDelta,
     Usage,
 )
+from ._base import Handler
 from ._calls import Call, Calls
 from ._claims import json_of, sse_type
 from ._errors import provider_error
@@ -136,9 +136,6 @@ _CLIENT_BUILTINS = frozenset(
     {"computer_call", "local_shell_call", "shell_call", "apply_patch_call"}
 )
 _ARGUMENT_FIELDS = ("action", "code", "queries", "input", "operation")
-
-
-Handler = Callable[[dict[str, Any], list[Event]], None]
 
 
 def _compact(value: Any) -> str:
@@ -176,7 +173,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
 
-    __slots__ = ("_calls", "_functions", "_handlers", "_initial")
+    __slots__ = ("_calls", "_functions", "_initial")
 
     def __init__(self) -> None:
         # Open calls are keyed by ("index", output_index) and ("item", item id).
@@ -184,23 +181,6 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         # Arguments already present in output_item.added (some gateways), by ordinal.
         self._initial: dict[int, str] = {}
         self._functions = 0  # kind="function" calls seen (for the finish reason)
-        self._handlers: dict[str, Handler] = {
-            "response.output_text.delta": self._text,
-            "response.function_call_arguments.delta": self._arguments,
-            "response.custom_tool_call_input.delta": self._arguments,
-            "response.mcp_call_arguments.delta": self._arguments,
-            "response.reasoning_summary_text.delta": self._reasoning,
-            "response.reasoning_text.delta": self._reasoning,
-            "response.refusal.delta": self._refusal,
-            "response.output_item.added": self._item_added,
-            "response.output_item.done": self._item_done,
-            "response.output_text.annotation.added": self._annotation,
-            "response.created": self._created,
-            "response.completed": self._terminal,
-            "response.incomplete": self._terminal,
-            "response.failed": self._terminal,
-            "error": self._error,
-        }
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -365,6 +345,26 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         if usage is not None:
             out.append(usage_from(usage, value))
         self.end_marker(value, out)
+
+    # A handler per event type: one table for the class (bound methods per instance
+    # would cost ~1 KiB of every idle parser).
+    _handlers: ClassVar[dict[str, Handler]] = {
+        "response.output_text.delta": _text,
+        "response.function_call_arguments.delta": _arguments,
+        "response.custom_tool_call_input.delta": _arguments,
+        "response.mcp_call_arguments.delta": _arguments,
+        "response.reasoning_summary_text.delta": _reasoning,
+        "response.reasoning_text.delta": _reasoning,
+        "response.refusal.delta": _refusal,
+        "response.output_item.added": _item_added,
+        "response.output_item.done": _item_done,
+        "response.output_text.annotation.added": _annotation,
+        "response.created": _created,
+        "response.completed": _terminal,
+        "response.incomplete": _terminal,
+        "response.failed": _terminal,
+        "error": _error,
+    }
 
 
 def _final_arguments(item: Any) -> str | None:
