@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .._build import fast_maker
-from .._json import loads
 from ..events import Done, Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
@@ -89,7 +88,7 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         """Map the data of one SSE event (its SSE type is not used), found at stream *offset*;
         raise ``MalformedPayload`` for a bad one."""
         try:
-            value = loads(data)
+            value = self._loads(data)
         except (ValueError, RecursionError):
             if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
                 return

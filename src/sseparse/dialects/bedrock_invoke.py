@@ -93,7 +93,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from .. import _json
 from ..errors import MalformedPayload
 from ..events import (
     Done,
@@ -641,7 +640,7 @@ class BedrockInvokeDialect(_Bedrock):
     ) -> None:
         start = len(out)
         try:
-            payload = _json_object(record, event_type)
+            payload = _json_object(record, event_type, self._loads)
         except MalformedPayload as exc:
             self._malformed(exc.reason, record, record.payload, start, out)
             return
@@ -654,7 +653,7 @@ class BedrockInvokeDialect(_Bedrock):
             return
         try:
             native = base64.b64decode(encoded, validate=True)
-            value = _json.loads(native)
+            value = self._loads(native)
         except (binascii.Error, ValueError) as exc:
             why = f"chunk 'bytes' is not base64 of JSON ({exc})"
             self._malformed(why, record, payload, start, out)

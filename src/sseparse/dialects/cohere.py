@@ -235,7 +235,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
                 self._done = True
                 out.append(Done(clean=True, raw=data))
             return
-        value = load_json(data, offset=record.offset)
+        value = load_json(data, offset=record.offset, loads=self._loads)
         if type(value) is not dict:
             raise malformed("event data is not a JSON object", offset=record.offset, payload=data)
         kind = value.get("type", record.type)

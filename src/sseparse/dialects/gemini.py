@@ -95,7 +95,6 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .. import _json
 from ..events import (
     Citation,
     Done,
@@ -283,7 +282,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             if record.type != "message":
                 self._typed_event(record, out)
                 return
-            value = load_json(record.data, offset=record.offset)
+            value = load_json(record.data, offset=record.offset, loads=self._loads)
         elif isinstance(record, JSONRecord):
             payload = record.raw
             value = record.value
@@ -311,7 +310,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""
         try:
-            value = _json.loads(record.data)
+            value = self._loads(record.data)
         except ValueError:
             value = None
         if isinstance(value, dict) and "error" in value:
