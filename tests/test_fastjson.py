@@ -23,6 +23,7 @@ from sseparse.framing.jsondoc import JSONDocumentDecoder
 from sseparse.framing.jsonlines import JSONLinesDecoder
 from sseparse.testing import STREAM_DIALECTS, streams
 from tests.captures import captures, read
+from tests.test_cli import call
 
 FAST = _fastjson.json_reader(True)
 
@@ -332,8 +333,27 @@ NDJSON = b'{"model": "m", "message": {"role": "assistant", "content": "Hi"}, "do
 def test_the_reader_reaches_the_dialect_and_the_json_framings(dialect: str, data: bytes) -> None:
     parser = StreamParser(dialect, fast=True)
     events = parser.feed(data) + parser.close()
-    assert parser._dialect._loads is FAST
+    reader = _fastjson.json_reader(True)  # (built once, until a test clears the cache)
+    assert reader is not _json.loads
+    assert parser._dialect._loads is reader
     if parser.format != "sse":
-        assert parser._framing._loads is FAST
+        assert parser._framing._loads is reader
     assert [(e, e.raw) for e in events] == events_of(data, dialect, fast=False)
     assert events_of(data, dialect, fast=True) == events_of(data, dialect, fast=False)
+
+
+def test_the_command_line_takes_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = read("anthropic-messages-thinking-text-tool-call.sse")
+    for mode in (("--events", "--raw"), ("--message",)):
+        plain = call(*mode, "-", stdin=data)
+        fast = call(*mode, "--fast", "-", stdin=data)
+        assert (fast.returncode, fast.stdout, fast.stderr) == (0, plain.stdout, b"")
+    monkeypatch.setitem(sys.modules, "msgspec", None)
+    monkeypatch.setitem(sys.modules, "msgspec.json", None)
+    _fastjson._fast_reader.cache_clear()
+    try:
+        missing = call("--fast", "-", stdin=data)
+    finally:
+        _fastjson._fast_reader.cache_clear()
+    assert missing.returncode == 2
+    assert b"pip install 'sseparse[fast]'" in missing.stderr
