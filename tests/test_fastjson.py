@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +23,7 @@ from sseparse.framing.jsonarray import JSONArrayDecoder
 from sseparse.framing.jsondoc import JSONDocumentDecoder
 from sseparse.framing.jsonlines import JSONLinesDecoder
 from sseparse.testing import STREAM_DIALECTS, streams
+from tests.captures import CAPTURES as CAPTURES_DIR
 from tests.captures import captures, read
 from tests.test_cli import call
 
@@ -357,3 +359,10 @@ def test_the_command_line_takes_fast(monkeypatch: pytest.MonkeyPatch) -> None:
         _fastjson._fast_reader.cache_clear()
     assert missing.returncode == 2
     assert b"pip install 'sseparse[fast]'" in missing.stderr
+
+
+def test_the_docs_page_example_runs() -> None:
+    page = CAPTURES_DIR.parents[2] / "docs" / "fast.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.S)
+    assert len(blocks) == 1
+    exec(compile(blocks[0], str(page), "exec"), {"__name__": "docs_fast_example"})
