@@ -152,13 +152,16 @@ def test_msgspec_reads_and_the_stdlib_reader_only_decides_the_rest(
     assert reader("[1, 2.5, {}]") == [1, 2.5, {}]
     assert reader(b'{"a": null}') == {"a": None}
     assert reader("[" * MAX_DEPTH + "]" * MAX_DEPTH)  # long, but not too many brackets
+    many = "[" + ",".join(['{"a": []}'] * 600) + "]"  # many brackets, shallow: still msgspec
+    assert reader(many) == [{"a": []}] * 600
     assert counted_fallback == []
     with pytest.raises(_json.Rejected):
         reader("1e999")
     assert reader('"\\ud800"') == "\ud800"
-    with pytest.raises(_json.Rejected):
-        reader("[" * 513 + "]" * 513)  # depth is decided without msgspec
-    assert counted_fallback == ["1e999", '"\\ud800"', "[" * 513 + "]" * 513]
+    with pytest.raises(_json.Rejected, match="nested deeper"):
+        reader("[" * 513 + "]" * 513)  # depth is decided before msgspec, as _json decides it
+    assert reader(many.encode()) == [{"a": []}] * 600  # bytes: the stdlib reader decodes them
+    assert counted_fallback == ["1e999", '"\\ud800"', many.encode()]
 
 
 number = st.from_regex(
@@ -178,6 +181,25 @@ values = st.recursive(
     ),
     max_leaves=16,
 )
+
+
+@st.composite
+def float_literals(draw: st.DrawFn) -> str:
+    """Decimal literals near the double range's ends and with more digits than a double
+    holds: where a float reader's rounding shows."""
+    digits = draw(st.text("0123456789", min_size=1, max_size=30))
+    point = draw(st.integers(0, len(digits)))
+    exponent = draw(st.integers(-345, 310))
+    sign = draw(st.sampled_from(["", "-"]))
+    whole = digits[:point].lstrip("0") or "0"
+    fraction = digits[point:]
+    return f"{sign}{whole}{'.' + fraction if fraction else ''}e{exponent}"
+
+
+@settings(max_examples=300)
+@given(float_literals())
+def test_float_literals_are_rounded_as_the_default_reader_rounds_them(text: str) -> None:
+    same(text)
 
 
 @st.composite

@@ -7,8 +7,9 @@ duplicate keys replacing earlier ones, in first-insertion order; escapes and sur
 joined). Where the two could differ, the stdlib reader decides instead:
 
 * **Depth.** msgspec nests far deeper than ``MAX_DEPTH``: a text with more than ``MAX_DEPTH``
-  opening brackets (the only texts that can nest that deep) goes to ``_json.loads``, which
-  applies the exact rule. The check costs nothing on a text of up to ``MAX_DEPTH`` characters.
+  opening brackets (the only texts that can nest that deep) gets ``_json``'s own exact,
+  string-aware depth check first (bytes go to ``_json.loads`` whole). The count costs nothing
+  on a text of up to ``MAX_DEPTH`` characters.
 * **Everything msgspec refuses** goes to ``_json.loads``, which then accepts it the way the
   stdlib does or raises the stdlib's error, with its message and position: ``1e999``
   (msgspec: out of range; ``_json``: rejected), ``NaN``/``Infinity``, integers longer than
@@ -70,17 +71,19 @@ def _fast_reader() -> Loads:
     # Decoder.decode keeps its parsing state per call: one decoder serves every parser.
     decode = Decoder().decode
     fallback = _json.loads
+    check_depth = _json._check_depth
 
     def loads(text: str | bytes | bytearray) -> Any:
         """``_json.loads(text)``: the same value or the same error (see the module doc)."""
-        # Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH opening brackets.
+        # Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH opening brackets. Such a
+        # text gets _json's exact depth check (the same Rejected), then msgspec as usual: a
+        # large record with many shallow brackets is not left to the slow reader.
         if len(text) > MAX_DEPTH:
-            if isinstance(text, str):
-                opening = text.count("[") + text.count("{")
-            else:
-                opening = text.count(b"[") + text.count(b"{")
-            if opening > MAX_DEPTH:
-                return fallback(text)
+            if not isinstance(text, str):
+                if text.count(b"[") + text.count(b"{") > MAX_DEPTH:
+                    return fallback(text)  # decoded as json.loads decodes bytes, then checked
+            elif text.count("[") + text.count("{") > MAX_DEPTH:
+                check_depth(text)
         try:
             return decode(text)
         except Exception:
