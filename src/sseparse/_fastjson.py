@@ -21,12 +21,18 @@ So a caller sees ``_json.loads``'s behaviour whichever reader it has; the tests 
 value by value (types, float bits, key order) on hand-picked edge cases, generated JSON and
 every capture.
 
-Why msgspec rather than orjson (measured 2026-12-06, Python 3.11, msgspec 0.23.0, orjson
-3.13.0, 1,900 OpenAI chat chunks of the captures, 287 bytes on average, median of 9 rounds):
-per chunk ``json.loads`` 8.98 µs, ``_json.loads`` 6.21 µs, ``orjson.loads`` 2.78 µs,
-``msgspec.json.Decoder().decode`` 2.24 µs. msgspec is also the one that agrees on values:
-orjson turns an integer above 2**64 into a ``float`` (``18446744073709551616`` becomes
-``1.8446744073709552e+19``) without an error, which no fallback could notice.
+Why msgspec rather than orjson, measured (``python -m benchmarks fast``, 2026-12-06, Python
+3.11, msgspec 0.23.0, orjson 3.13.0; CPU time, median of interleaved rounds on a shared
+machine, so ratios). Per chunk, on the 1,900 OpenAI chat chunks of the captures (288 bytes
+on average), as a fraction of ``json.loads``'s time: ``_json.loads`` 0.71x, bare msgspec
+0.23-0.28x, bare orjson 0.24-0.31x, this module's reader 0.28-0.32x, orjson under the same
+rules 0.27-0.36x. From bytes to typed events (OpenAI text corpus, ``StreamParser("openai")``),
+as a fraction of the floor's time (split on blank lines, ``json.loads`` each payload): at
+1460-byte fragments default 1.12-1.15x, msgspec 0.83-0.87x, orjson 0.84-0.91x; one event
+per fragment default 0.99-1.16x, msgspec 0.77-0.88x, orjson 0.97-1.04x. msgspec is also the
+one that agrees on values: orjson turns an integer above 2**64 into a ``float``
+(``18446744073709551616`` becomes ``1.8446744073709552e+19``) without an error, which no
+fallback could notice.
 """
 
 from __future__ import annotations
