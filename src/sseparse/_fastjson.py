@@ -26,10 +26,12 @@ Why msgspec rather than orjson, measured (``python -m benchmarks fast``, 2026-12
 machine, so ratios). Per chunk, on the 1,900 OpenAI chat chunks of the captures (288 bytes
 on average), as a fraction of ``json.loads``'s time: ``_json.loads`` 0.71x, bare msgspec
 0.23-0.28x, bare orjson 0.24-0.31x, this module's reader 0.28-0.32x, orjson under the same
-rules 0.27-0.36x. From bytes to typed events (OpenAI text corpus, ``StreamParser("openai")``),
-as a fraction of the floor's time (split on blank lines, ``json.loads`` each payload): at
-1460-byte fragments default 1.12-1.15x, msgspec 0.83-0.87x, orjson 0.84-0.91x; one event
-per fragment default 0.99-1.16x, msgspec 0.77-0.88x, orjson 0.97-1.04x. msgspec is also the
+rules 0.27-0.36x. From bytes to typed events (OpenAI text corpus, ``StreamParser("openai")``
+with the SSE decoder's dialect sinks), as a fraction of the floor's time (split on blank
+lines, ``json.loads`` each payload), two runs: at 1460-byte fragments default 1.07-1.12x,
+msgspec 0.80-0.82x, orjson 0.84-0.86x; at 64-byte fragments default 1.17-1.25x, msgspec
+0.97-1.02x, orjson 0.99-1.00x; one event per fragment default 0.90-1.07x, msgspec
+0.67-0.78x, orjson 0.74-0.80x. msgspec is also the
 one that agrees on values: orjson turns an integer above 2**64 into a ``float``
 (``18446744073709551616`` becomes ``1.8446744073709552e+19``) without an error, which no
 fallback could notice.
