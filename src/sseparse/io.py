@@ -172,16 +172,19 @@ def iter_events(
     *,
     dialect: str = "auto",
     stats: StreamStats | None = None,
+    fast: bool = False,
     **options: Any,
 ) -> Iterator[Event]:
     """Yield the events of the byte stream *chunks*, decoded by ``StreamParser(dialect,
-    **options)``, each as soon as its last byte has arrived; *stats*, if given, is filled as
-    the stream goes (see ``StreamStats``).
+    fast=fast, **options)``, each as soon as its last byte has arrived; *stats*, if given, is
+    filled as the stream goes (see ``StreamStats``). ``fast=True`` reads the JSON with
+    msgspec (the ``fast`` extra), with the same events.
 
     Raises what ``StreamParser`` raises: ``UsageError`` for a bad dialect or option (at the
     first ``next()``), a ``ParseError`` subclass for bad input — after yielding every event
     decoded before it. Exceptions from *chunks* propagate unchanged.
     """
+    options["fast"] = fast
     if stats is not None:
         yield from _iter_measured(chunks, dialect, stats, options)
         return
@@ -224,13 +227,15 @@ async def aiter_events(
     *,
     dialect: str = "auto",
     stats: StreamStats | None = None,
+    fast: bool = False,
     **options: Any,
 ) -> AsyncIterator[Event]:
     """The ``async`` twin of ``iter_events``: *chunks* is an async iterable of bytes (a plain
-    iterable is accepted too). Same events, same errors, same closing rules, same *stats*."""
+    iterable is accepted too). Same events, same errors, same closing rules, same *stats*,
+    same ``fast``."""
     if stats is not None:
         stats._begin()
-    parser = StreamParser(dialect, **options)
+    parser = StreamParser(dialect, fast=fast, **options)
     try:
         if isinstance(chunks, AsyncIterable):
             async for chunk in chunks:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._fastjson import json_reader
 from ._protocol import BytesLike, Decoder, check_name
 from .detect import AutoDetector, BodySniffer, error_from_body, framing_options
 from .dialects import Dialect, dialect_class
@@ -63,15 +64,17 @@ class StreamParser(Decoder[Event]):
     framing (``"sse"``, ``"jsonlines"``, ``"jsonarray"``, ``"eventstream"``), by default the
     dialect's own. Other keyword options go to the framing decoder (e.g. ``max_event_size``).
     A dialect whose ``wants_comments`` class attribute is true gets its SSE comments as
-    records (``comments=True``), unless ``comments`` is given.
+    records (``comments=True``), unless ``comments`` is given. ``fast=True`` reads every
+    record's JSON with msgspec (the ``fast`` extra), with the same events.
 
-    Raises ``UsageError`` for an unknown dialect or format (or one that is not a ``str``) or a
-    bad option.
+    Raises ``UsageError`` for an unknown dialect or format (or one that is not a ``str``), a
+    bad option, or ``fast`` not a ``bool`` or ``True`` without the ``fast`` extra installed.
     """
 
     __slots__ = (
         "_dialect",
         "_direct",
+        "_fast",
         "_framing",
         "_options",
         "_pending",
@@ -90,6 +93,7 @@ class StreamParser(Decoder[Event]):
         *,
         format: str | None = None,
         strict: bool = False,
+        fast: bool = False,
         **options: Any,
     ):
         super().__init__()
@@ -98,6 +102,8 @@ class StreamParser(Decoder[Event]):
         if type(strict) is not bool:
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
+        json_reader(fast)  # UsageError: not a bool, or True without the extra
+        self._fast = fast
         self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
         self._direct: SSEDecoder | None = None  # when set, feed is this decoder's feed
         self._pending: AutoDetector | BodySniffer | None = None
@@ -106,6 +112,8 @@ class StreamParser(Decoder[Event]):
             # options are checked now, and each framing takes the ones it knows.
             self.dialect_name = dialect
             self.format = format
+            if fast:  # for the JSON framings (framing_options gives it only to them)
+                options["fast"] = True
             self._options = options
             self._pending = AutoDetector(format=format, options=options)
             return
@@ -121,6 +129,10 @@ class StreamParser(Decoder[Event]):
         self.format = format or cls.default_format
         self._options = options
         self._dialect: Dialect[Any] = cls()
+        if self._fast:
+            self._dialect._loads = json_reader(True)
+            # The JSON framings read with it too.
+            options.update(framing_options(self.format, {"fast": True}))
         if self.format == "sse" and getattr(cls, "wants_comments", False):
             # The dialect turns comments into KeepAlive; the caller may still say otherwise.
             options.setdefault("comments", True)
@@ -177,7 +189,8 @@ class StreamParser(Decoder[Event]):
             self.format = "json"
             self._sinks = False
             self._direct = None
-            self._framing = JSONDocumentDecoder(**framing_options("json", self._options))
+            body = framing_options("json", {**self._options, "fast": self._fast})
+            self._framing = JSONDocumentDecoder(**body)
         return options
 
     def _apply_body(self, records: list[Any], out: list[Event]) -> None:

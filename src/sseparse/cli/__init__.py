@@ -81,6 +81,11 @@ def _arguments() -> argparse.ArgumentParser:
         action="store_true",
         help="stop at a record the dialect cannot interpret (default: report it and go on)",
     )
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="read the JSON with msgspec (pip install 'sseparse[fast]'); the same output",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--events", action="store_true", help="one JSON object per event")
     mode.add_argument("--message", action="store_true", help="the final message as JSON")
@@ -144,7 +149,7 @@ def _stats_line(stats: StreamStats) -> str:
 
 
 def _run(args: argparse.Namespace, stream: IO[bytes], acc: Accumulator, stats: StreamStats) -> None:
-    options: dict[str, Any] = {"format": args.format, "strict": args.strict}
+    options: dict[str, Any] = {"format": args.format, "strict": args.strict, "fast": args.fast}
     options.update({k: getattr(args, k) for k in _LIMITS if getattr(args, k) is not None})
     events = iter_events(_chunks(stream), dialect=args.dialect or "auto", stats=stats, **options)
     out = sys.stdout

@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from .._json import loads
+from .. import _json
+from .._fastjson import Loads
 from ..errors import MalformedPayload
 from ..events import Done, Event
 
@@ -66,6 +67,9 @@ class Dialect(Generic[R]):
     default_format: ClassVar[str]
     wants_comments: ClassVar[bool] = False
     ignores_event_type: ClassVar[bool] = False
+    _loads: Loads = staticmethod(_json.loads)
+    """The JSON reader for payloads; ``StreamParser(fast=True)`` sets msgspec's on the
+    instance it builds (same values and errors, see ``sseparse._fastjson``)."""
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -120,8 +124,9 @@ def malformed(why: str, *, offset: int, payload: str | bytes) -> MalformedPayloa
     return MalformedPayload(why, offset=offset, payload=payload)
 
 
-def load_json(text: str | bytes, *, offset: int) -> Any:
-    """Parse a record's JSON payload; raise ``MalformedPayload`` (not ``JSONDecodeError``)."""
+def load_json(text: str | bytes, *, offset: int, loads: Loads = _json.loads) -> Any:
+    """Parse a record's JSON payload with *loads* (the dialect's ``_loads``); raise
+    ``MalformedPayload`` (not ``JSONDecodeError``)."""
     try:
         return loads(text)
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, Rejected (see _json)

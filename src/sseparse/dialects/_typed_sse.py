@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from .._build import fast_maker
-from .._json import loads
 from ..events import Event, KeepAlive, Other, TextDelta
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, Handler, load_json, malformed
@@ -79,7 +78,7 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         raise ``MalformedPayload`` for a payload that is not an object with a string ``type``,
         a shape error (``KeyError``, ``TypeError``, …) for one of the wrong shape."""
         try:
-            value = loads(data)
+            value = self._loads(data)
         except (ValueError, RecursionError):
             if data == "[DONE]":  # a gateway's chat-style sentinel: nothing to report
                 return

@@ -81,7 +81,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from .._json import scan_once as _scan_once
+from .. import _json
+from .._fastjson import Loads
 from ..events import (
     Citation,
     Event,
@@ -115,21 +116,21 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
-def _json_object(message: EventStreamMessage, event_type: str | None) -> dict[str, Any]:
-    """The message's payload as a JSON object; ``MalformedPayload`` otherwise.
+def _json_object(
+    message: EventStreamMessage, event_type: str | None, loads: Loads = _json.loads
+) -> dict[str, Any]:
+    """The message's payload as a JSON object, read by *loads* (the dialect's reader);
+    ``MalformedPayload`` otherwise.
 
-    Fast path: Bedrock payloads are compact UTF-8 JSON objects, which the C scanner reads
-    directly; anything else (whitespace around the value, a BOM, bad bytes) goes through
-    ``load_json``, which gives ``json.loads``'s result or its ``MalformedPayload``.
+    Fast path: Bedrock payloads are UTF-8 JSON objects, read from their text; anything else
+    (a BOM, other encodings, bad bytes) goes through ``load_json``, which gives
+    ``json.loads``'s result for the bytes or its ``MalformedPayload``.
     """
     payload = message.payload
     try:
-        text = payload.decode("utf-8")
-        value, end = _scan_once(text, 0)
-        if end != len(text):
-            raise ValueError("trailing data")
-    except (StopIteration, ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
-        value = load_json(payload, offset=message.offset)
+        value = loads(payload.decode("utf-8"))
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, Rejected (see _json)
+        value = load_json(payload, offset=message.offset, loads=loads)
     if type(value) is not dict:
         raise malformed(
             f"{event_type or 'event'} payload is not a JSON object",
@@ -239,7 +240,7 @@ class BedrockConverseDialect(_Bedrock):
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]
     ) -> None:
-        payload = _json_object(record, event_type)
+        payload = _json_object(record, event_type, self._loads)
         if event_type == "contentBlockDelta":
             self._delta(record, payload, out)
         elif event_type == "messageStart":

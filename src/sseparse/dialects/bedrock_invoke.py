@@ -94,7 +94,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from .. import _json
 from ..errors import MalformedPayload
 from ..events import (
     Done,
@@ -630,7 +629,7 @@ class BedrockInvokeDialect(_Bedrock):
     def _on_event(
         self, record: EventStreamMessage, event_type: str | None, out: list[Event]
     ) -> None:
-        payload = _json_object(record, event_type)  # MalformedPayload for a bad one
+        payload = _json_object(record, event_type, self._loads)  # MalformedPayload for a bad one
         if event_type != "chunk":
             out.append(Other(kind=event_type or "event", raw=payload))
             return
@@ -639,7 +638,7 @@ class BedrockInvokeDialect(_Bedrock):
             raise _bad("chunk without a base64 'bytes' string", record)
         try:
             native = base64.b64decode(encoded, validate=True)
-            value = _json.loads(native)
+            value = self._loads(native)
         except (binascii.Error, ValueError) as exc:
             raise _bad(f"chunk 'bytes' is not base64 of JSON ({exc})", record) from exc
         if type(value) is not dict:

@@ -219,7 +219,7 @@ class CohereDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
             # The transport's end marker: clean when message-end did not come, else nothing.
             self.end_marker(data, out)
             return
-        value = load_json(data, offset=record.offset)
+        value = load_json(data, offset=record.offset, loads=self._loads)
         if type(value) is not dict:
             raise malformed("event data is not a JSON object", offset=record.offset, payload=data)
         kind = value.get("type", record.type)

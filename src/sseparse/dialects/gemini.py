@@ -96,7 +96,6 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .. import _json
 from ..events import (
     Citation,
     Event,
@@ -277,7 +276,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
             if record.type != "message":
                 self._typed_event(record, out)
                 return
-            value = load_json(record.data, offset=record.offset)
+            value = load_json(record.data, offset=record.offset, loads=self._loads)
         elif isinstance(record, JSONRecord):
             value = record.value
         elif isinstance(record, SSEComment):
@@ -302,7 +301,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""
         try:
-            value = _json.loads(record.data)
+            value = self._loads(record.data)
         except ValueError:
             value = None
         if isinstance(value, dict) and "error" in value:

@@ -51,7 +51,6 @@ import json
 from typing import Any, ClassVar
 
 from .._build import fast_maker
-from .._json import loads as _fast_loads
 from ..events import (
     Citation,
     Event,
@@ -218,8 +217,9 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             self._on_done(data, out)
             return
         try:
-            # sseparse._json: json's C scanner without its Python wrapper, under one set of rules.
-            chunk = _fast_loads(data)
+            # sseparse._json (json's C scanner without its Python wrapper, under one set of
+            # rules), or msgspec under the same rules with fast=True.
+            chunk = self._loads(data)
         except ValueError as exc:
             raise malformed(
                 f"payload is not valid JSON ({exc})", offset=offset, payload=data
@@ -233,7 +233,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         """An SSE event with an ``event:`` type: ``error`` (Groq) or something unknown."""
         data = record.data
         try:
-            value: Any = _fast_loads(data)
+            value: Any = self._loads(data)
         except ValueError:
             value = data
         if record.type == "error":

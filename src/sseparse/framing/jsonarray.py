@@ -4,9 +4,9 @@ one record per element, each yielded the moment its last byte arrives.
 Theory of operation: the decoder is a small state machine over the array's punctuation
 (``[``, then elements separated by ``,``, then ``]``) and, inside an element, a scanner that
 only tracks where the element ends. It never parses twice: the scanner finds the element's
-boundaries, then the C scanner behind ``json.loads`` parses the element once, under the rules
-of ``sseparse._json`` (nesting depth, finite numbers; the full decoder only when that fails,
-for its error message).
+boundaries, then ``sseparse._json.loads`` (the C scanner behind ``json.loads``, under its
+rules: nesting depth, finite numbers) parses the element once, or with ``fast=True``
+msgspec under the same rules (``sseparse._fastjson``).
 
 The scanner never loops over bytes in Python. Between elements it jumps to the next
 non-whitespace byte with a compiled regex. Inside an object or array element one regex,
@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import re
 
-from .._json import describe, loads
-from .._json import scan_once as _scan_once
+from .._fastjson import json_reader
+from .._json import describe
 from .._protocol import BytesLike, Decoder, check_limit
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, quote
 from .jsonlines import new_record
@@ -93,7 +93,9 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
 
     ``raw`` is the element's bytes exactly as received; ``offset`` where its first byte is;
     ``line`` is ``None``. ``max_element_size`` (default 16 MiB) bounds one element;
-    ``UsageError`` if it is not positive.
+    ``UsageError`` if it is not positive. ``fast=True`` reads the elements with msgspec (the
+    ``fast`` extra; the same values and errors); ``UsageError`` if it is not a ``bool`` or
+    the extra is not installed.
 
     ``feed`` raises ``InvalidJSON`` (bytes outside the array grammar, or an element that is
     not valid JSON) and ``LimitExceeded``; ``close`` raises ``TruncatedStream`` when the
@@ -106,15 +108,19 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
         "_buf",
         "_depth",
         "_in_string",
+        "_loads",
         "_pos",
         "_start",
         "_state",
         "max_element_size",
     )
 
-    def __init__(self, *, max_element_size: int = DEFAULT_MAX_ELEMENT_SIZE) -> None:
+    def __init__(
+        self, *, max_element_size: int = DEFAULT_MAX_ELEMENT_SIZE, fast: bool = False
+    ) -> None:
         super().__init__()
         self.max_element_size = check_limit("max_element_size", max_element_size)
+        self._loads = json_reader(fast)
         self._buf = bytearray()
         self._base = 0  # stream offset of _buf[0]
         self._pos = 0  # scan position in _buf: bytes before it were scanned
@@ -277,19 +283,12 @@ class JSONArrayDecoder(Decoder[JSONRecord]):
             raise self._too_long()
         raw = bytes(buf[start:end])
         try:
-            text = raw.decode()
-            value, stop = _scan_once(text, 0)
-            ok = stop == len(text)
-        except (StopIteration, ValueError):
-            ok = False
-        if not ok:  # loads decides, and gives the error its message
-            try:
-                value = loads(raw.decode())
-            except ValueError as exc:
-                raise InvalidJSON(
-                    f"JSON array element is not valid JSON ({describe(exc)}): {quote(raw)}",
-                    offset=self._base + start,
-                ) from exc
+            value = self._loads(raw.decode())
+        except ValueError as exc:  # UnicodeDecodeError too
+            raise InvalidJSON(
+                f"JSON array element is not valid JSON ({describe(exc)}): {quote(raw)}",
+                offset=self._base + start,
+            ) from exc
         out.append(new_record(value, raw, self._base + start, None))
 
     def _compact(self, buf: bytearray) -> None:

@@ -11,7 +11,8 @@ The document is buffered (up to ``max_size`` bytes) and parsed at ``close()``.
 
 from __future__ import annotations
 
-from .._json import describe, loads
+from .._fastjson import json_reader
+from .._json import describe
 from .._protocol import BytesLike, Decoder, check_limit
 from ..errors import InvalidJSON, LimitExceeded, TruncatedStream, quote
 from .records import JSONRecord
@@ -24,15 +25,17 @@ DEFAULT_MAX_SIZE = 16 * 1024 * 1024
 class JSONDocumentDecoder(Decoder[JSONRecord]):
     """One JSON value spanning the whole input, returned by ``close()``.
 
-    ``UsageError`` if ``max_size`` is not a positive ``int``. Raises ``LimitExceeded`` past ``max_size`` bytes, ``InvalidJSON`` when the body is not
+    ``UsageError`` if ``max_size`` is not a positive ``int``, or ``fast`` (read with msgspec,
+    the ``fast`` extra: the same values and errors) is not a ``bool`` or needs the extra. Raises ``LimitExceeded`` past ``max_size`` bytes, ``InvalidJSON`` when the body is not
     one JSON value, ``TruncatedStream`` when it is empty (whitespace only).
     """
 
-    __slots__ = ("_buf", "max_size")
+    __slots__ = ("_buf", "_loads", "max_size")
 
-    def __init__(self, *, max_size: int = DEFAULT_MAX_SIZE) -> None:
+    def __init__(self, *, max_size: int = DEFAULT_MAX_SIZE, fast: bool = False) -> None:
         super().__init__()
         self.max_size = check_limit("max_size", max_size)
+        self._loads = json_reader(fast)
         self._buf = bytearray()
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
@@ -51,7 +54,7 @@ class JSONDocumentDecoder(Decoder[JSONRecord]):
         if start == len(raw):
             raise TruncatedStream("empty JSON body", offset=len(raw), received=len(raw))
         try:
-            value = loads(raw.decode("utf-8-sig"))
+            value = self._loads(raw.decode("utf-8-sig"))
         except ValueError as exc:
             pos = getattr(exc, "pos", start)
             raise InvalidJSON(

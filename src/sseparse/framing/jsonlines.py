@@ -13,7 +13,8 @@ is cut into lines with one ``bytes.split``, and only the bytes after it are kept
 searched once and copied a constant number of times, whatever the fragmentation, so the cost
 is linear. Each line is decoded as strict UTF-8 and parsed by ``sseparse._json.loads`` (the C scanner
 behind ``json.loads``, called directly, under one set of rules: nesting depth, finite
-numbers); blank lines are recognised only when that fails, which keeps the common path
+numbers), or with ``fast=True`` by msgspec under the same rules (``sseparse._fastjson``);
+blank lines are recognised only when that fails, which keeps the common path
 short. Records are built by setting their slots directly (see
 ``new_record``).
 
@@ -28,7 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .._build import fast_maker
-from .._json import describe, loads
+from .._fastjson import json_reader
+from .._json import describe
 from .._protocol import BytesLike, Decoder, check_limit
 from ..errors import InvalidJSON, LimitExceeded, quote
 from .records import JSONRecord
@@ -55,16 +57,19 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     1-based line number (blank lines count); ``offset`` the byte where it starts.
 
     ``max_line_size`` (default 16 MiB) bounds one line; ``UsageError`` if it is not positive.
+    ``fast=True`` reads the lines with msgspec (the ``fast`` extra; the same values and
+    errors); ``UsageError`` if it is not a ``bool`` or the extra is not installed.
 
     ``feed``/``close`` raise ``InvalidJSON`` (with ``line`` and ``offset``) for a line that is
     not exactly one JSON value in UTF-8, and ``LimitExceeded`` for a line over the limit.
     """
 
-    __slots__ = ("_line", "_offset", "_pending", "max_line_size")
+    __slots__ = ("_line", "_loads", "_offset", "_pending", "max_line_size")
 
-    def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE) -> None:
+    def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE, fast: bool = False) -> None:
         super().__init__()
         self.max_line_size = check_limit("max_line_size", max_line_size)
+        self._loads = json_reader(fast)
         self._pending = bytearray()  # the unfinished line; never holds b"\n"
         self._offset = 0  # stream offset of the first byte of _pending
         self._line = 0  # number of complete lines seen so far
@@ -115,6 +120,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         offset = self._offset
         lineno = self._line
         append = out.append
+        loads = self._loads
         if lineno == 0 and lines[0][:3] == _BOM:
             # A UTF-8 BOM at the start of the stream is not part of the first line (RFC
             # 8259 §8.1 lets a parser ignore it); offsets still count it.
