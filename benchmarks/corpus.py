@@ -1,17 +1,25 @@
-"""Generated OpenAI-like SSE corpora, shared by the benchmarks.
+"""The benchmarks' corpora, in one place: generated, deterministic (fixed seeds, no clock),
+each shaped like the recorded captures in ``tests/data/captures``.
 
-Deterministic (fixed seeds, no clock), a few MB each, shaped like what the Chat Completions
-API streams today: one ``data: {chat.completion.chunk}`` event per token or few tokens, with
-``id``, ``object``, ``created``, ``model``, ``service_tier``, ``system_fingerprint``,
-``choices[0].delta``, ``logprobs``, ``finish_reason``, ``usage`` and the ``obfuscation``
-padding; then a finish chunk, a usage chunk and ``data: [DONE]``.
+OpenAI Chat Completions, as the API streams today: one ``data: {chat.completion.chunk}``
+event per token or few tokens, with ``id``, ``object``, ``created``, ``model``,
+``service_tier``, ``system_fingerprint``, ``choices[0].delta``, ``logprobs``,
+``finish_reason``, ``usage`` and the ``obfuscation`` padding; then a finish chunk, a usage
+chunk and ``data: [DONE]``:
 
 * ``openai_text()``: a long answer, one to four tokens per chunk, some non-ASCII (about 5 MB, 16 000
   events);
 * ``openai_tool_calls()``: two parallel tool calls whose JSON arguments arrive a few
-  characters per chunk (about 2 MB, 5 500 events).
+  characters per chunk (about 2 MB, 5 500 events);
+* ``openai_big_event()``: one chunk of 8 MiB between the usual small ones.
 
-Both are cached: calling them again returns the same ``bytes`` object.
+Others: ``anthropic_messages()`` (Messages SSE, ``event:`` + ``data:`` lines),
+``gemini_text()`` (``alt=sse``, CRLF line ends), ``openrouter_keepalive()`` (keep-alive
+comments between chunks), ``bedrock_converse()`` (AWS event-stream, texts from the captures)
+and ``ollama_chat()`` (NDJSON). ``CORPORA`` describes each for ``bench_fragments.py``, with a
+maker that gives it at about any size.
+
+All are cached: calling one again with the same arguments returns the same ``bytes`` object.
 """
 
 from __future__ import annotations
@@ -545,7 +553,7 @@ CORPORA: tuple[Corpus, ...] = (
         b"\n\n",
         openrouter_keepalive,
     ),
-    Corpus("big-event", "one 8 MiB event", "sse", "openai", b"\n\n", openai_big_event),
+    Corpus("big-event", "one very large event", "sse", "openai", b"\n\n", openai_big_event),
     Corpus(
         "bedrock",
         "Bedrock ConverseStream (event-stream)",
