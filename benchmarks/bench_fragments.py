@@ -706,6 +706,8 @@ def plot(results: Results, settings: Settings, path: Path = PLOT) -> None:
 def main(*, quick: bool = False, write: bool = False) -> str:
     """Run the benchmark; return its Markdown report (and, with *write*, draw the plot)."""
     settings = QUICK if quick else FULL
+    if write:
+        import matplotlib  # noqa: F401  (fail now, with the runner's hint, not after the run)
     started = time.perf_counter()
 
     def log(message: str) -> None:
