@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import httpx_sse
 from anthropic._streaming import SSEDecoder as AnthropicSDKDecoder
 
 from benchmarks._harness import Candidate, bind, compare, cpu_times, fragments, table
+from benchmarks.corpus import anthropic_messages
 from sseparse.dialects.anthropic import AnthropicDialect
 from sseparse.events import Event, TextDelta
 from sseparse.framing.records import SSEEvent
@@ -46,114 +45,7 @@ FRAGMENT_SIZES = (64, 1460)
 TARGET = 1.3  # StreamParser("anthropic") vs the floor at 1460-byte fragments
 REPEAT = 9
 
-_WORDS = (
-    "The", " model", " streams", " one", " token", " per", " event", ",", " and", " each",
-    " event", " is", " a", " JSON", " object", ".", " Ünïcödé", " 😀", ' "quoted"', "\n",
-    " tool", " call", "s", " arrive", " as", " partial", " JSON",
-)  # fmt: skip
-
-
-def _event(obj: dict[str, Any]) -> str:
-    return f"event: {obj['type']}\ndata: {json.dumps(obj, ensure_ascii=False, separators=(',', ':'))}\n\n"
-
-
-def corpus(text_events: int = 24_000, json_events: int = 3_000, seed: int = 11) -> bytes:
-    """A deterministic Anthropic Messages stream (about 3 MB)."""
-    rng = random.Random(seed)
-    out = [
-        _event(
-            {
-                "type": "message_start",
-                "message": {
-                    "id": "msg_01BenchmarkCorpus000000000",
-                    "type": "message",
-                    "role": "assistant",
-                    "model": "claude-sonnet-4-20250514",
-                    "content": [],
-                    "stop_reason": None,
-                    "stop_sequence": None,
-                    "usage": {
-                        "input_tokens": 427,
-                        "cache_creation_input_tokens": 0,
-                        "cache_read_input_tokens": 0,
-                        "output_tokens": 1,
-                        "service_tier": "standard",
-                    },
-                },
-            }
-        ),
-        _event(
-            {
-                "type": "content_block_start",
-                "index": 0,
-                "content_block": {"type": "text", "text": ""},
-            }
-        ),
-        'event: ping\ndata: {"type": "ping"}\n\n',
-    ]
-    for _ in range(text_events):
-        words = "".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 4)))
-        out.append(
-            _event(
-                {
-                    "type": "content_block_delta",
-                    "index": 0,
-                    "delta": {"type": "text_delta", "text": words},
-                }
-            )
-        )
-    out.append(_event({"type": "content_block_stop", "index": 0}))
-    out.append(
-        _event(
-            {
-                "type": "content_block_start",
-                "index": 1,
-                "content_block": {
-                    "type": "tool_use",
-                    "id": "toolu_01BenchmarkCorpus0000000",
-                    "name": "write_report",
-                    "input": {},
-                },
-            }
-        )
-    )
-    out.append(
-        _event(
-            {
-                "type": "content_block_delta",
-                "index": 1,
-                "delta": {"type": "input_json_delta", "partial_json": ""},
-            }
-        )
-    )
-    for i in range(json_events):
-        piece = '{"lines": [' if i == 0 else f'"line {i}: {rng.choice(_WORDS)}", '
-        if i == json_events - 1:
-            piece = '"end"]}'
-        out.append(
-            _event(
-                {
-                    "type": "content_block_delta",
-                    "index": 1,
-                    "delta": {"type": "input_json_delta", "partial_json": piece},
-                }
-            )
-        )
-    out.append(_event({"type": "content_block_stop", "index": 1}))
-    out.append(
-        _event(
-            {
-                "type": "message_delta",
-                "delta": {"stop_reason": "tool_use", "stop_sequence": None},
-                "usage": {"output_tokens": text_events + json_events},
-            }
-        )
-    )
-    out.append(_event({"type": "message_stop"}))
-    return "".join(out).encode()
-
-
-# -- candidates: each returns how many events it parsed -------------------------------------
+corpus = anthropic_messages
 
 
 def floor(chunks: list[bytes]) -> int:

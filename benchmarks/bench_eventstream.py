@@ -21,85 +21,14 @@ linear, botocore re-slices its buffer after every message (quadratic).
 
 from __future__ import annotations
 
-import json
-import random
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 from benchmarks._harness import compare, fragments, table
-from sseparse.encode import encode_event_stream
+from benchmarks.corpus import bedrock_converse
 from sseparse.framing.eventstream import EventStreamDecoder
 from sseparse.parser import StreamParser
 
-CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "data" / "captures"
-TARGET_SIZE = 3_000_000
-
-
-def _frame(rng: random.Random, event_type: str, body: dict[str, Any]) -> bytes:
-    # Bedrock's padding: a random-length run of letters and digits, first key of the payload.
-    pad = "".join(
-        rng.choices(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", k=rng.randint(1, 60)
-        )
-    )
-    payload = json.dumps({"p": pad, **body}, separators=(",", ":")).encode()
-    headers = {
-        ":event-type": event_type,
-        ":content-type": "application/json",
-        ":message-type": "event",
-    }
-    return encode_event_stream(headers, payload)
-
-
-def _capture_texts() -> list[str]:
-    """The text deltas of the recorded ConverseStream captures (framed with botocore)."""
-    from botocore.eventstream import EventStreamBuffer
-
-    texts: list[str] = []
-    for path in sorted(CAPTURES.glob("bedrock-converse-*.eventstream")):
-        buffer = EventStreamBuffer()
-        buffer.add_data(path.read_bytes())
-        for message in buffer:
-            delta = json.loads(message.payload).get("delta", {})
-            if delta.get("text"):
-                texts.append(delta["text"])
-    return texts
-
-
-def corpus(size: int = TARGET_SIZE, seed: int = 1) -> bytes:
-    """One ConverseStream response of about *size* bytes."""
-    rng = random.Random(seed)
-    texts = _capture_texts()
-    frames = [_frame(rng, "messageStart", {"role": "assistant"})]
-    total = len(frames[0])
-    block = 0
-    while total < size:
-        if block % 10 == 9:
-            start = {"toolUse": {"toolUseId": f"tooluse_{block:022d}", "name": "get_temperature"}}
-            parts = [_frame(rng, "contentBlockStart", {"contentBlockIndex": block, "start": start})]
-            for piece in ('{"city":', '"Paris",', '"unit":"C"}'):
-                delta = {"toolUse": {"input": piece}}
-                parts.append(
-                    _frame(rng, "contentBlockDelta", {"contentBlockIndex": block, "delta": delta})
-                )
-        else:
-            parts = [
-                _frame(
-                    rng,
-                    "contentBlockDelta",
-                    {"contentBlockIndex": block, "delta": {"text": rng.choice(texts)}},
-                )
-                for _ in range(20)
-            ]
-        parts.append(_frame(rng, "contentBlockStop", {"contentBlockIndex": block}))
-        frames += parts
-        total += sum(map(len, parts))
-        block += 1
-    frames.append(_frame(rng, "messageStop", {"stopReason": "end_turn"}))
-    usage = {"inputTokens": 577, "outputTokens": 91000, "totalTokens": 91577}
-    frames.append(_frame(rng, "metadata", {"usage": usage, "metrics": {"latencyMs": 2233}}))
-    return b"".join(frames)
+corpus = bedrock_converse
 
 
 # --- candidates --------------------------------------------------------------------------------

@@ -15,46 +15,16 @@ Run ``python -m benchmarks.bench_ndjson`` (or through the ``python -m benchmarks
 from __future__ import annotations
 
 import json
-import random
 
 from benchmarks._harness import Candidate, bind, compare, fragments, table
+from benchmarks.corpus import ollama_chat
 from sseparse.framing.jsonlines import JSONLinesDecoder
 from sseparse.parser import StreamParser
 
 FRAGMENT_SIZES = (64, 1460)
 TARGET = 1.3  # StreamParser("ollama") vs the floor at 1460-byte fragments
 
-_WORDS = (
-    "the", " model", " streams", " one", " token", " per", " line", ",", " and", " each",
-    " line", " is", " a", " JSON", " object", ".", " Ünïcödé", " 😀", ' "quoted"', "\\n",
-)  # fmt: skip
-
-
-def corpus(lines: int = 30_000, seed: int = 7) -> bytes:
-    """An Ollama ``/api/chat`` stream of *lines* chunks (about 4 MB), then the done line."""
-    rng = random.Random(seed)
-    out = []
-    for i in range(lines):
-        stamp = f"2025-05-01T10:{i // 6000 % 60:02d}:{i // 100 % 60:02d}.{i % 1000000:06d}Z"
-        message = {"role": "assistant", "content": rng.choice(_WORDS)}
-        obj = {"model": "llama3.1", "created_at": stamp, "message": message, "done": False}
-        out.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
-    out.append(
-        json.dumps(
-            {
-                "model": "llama3.1",
-                "created_at": "2025-05-01T11:00:00.000000Z",
-                "message": {"role": "assistant", "content": ""},
-                "done_reason": "stop",
-                "done": True,
-                "total_duration": 1006884459,
-                "prompt_eval_count": 13,
-                "eval_count": lines,
-            },
-            separators=(",", ":"),
-        )
-    )
-    return ("\n".join(out) + "\n").encode()
+corpus = ollama_chat
 
 
 def floor(chunks: list[bytes]) -> int:
