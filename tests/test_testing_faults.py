@@ -33,12 +33,16 @@ def test_each_kind_is_drawn_and_the_error_bodies_have_their_outcome() -> None:
     ok = b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
     seen: dict[str, Fault] = {}
 
-    @settings(max_examples=40, deadline=None, database=None)
-    @given(faults(ok))
-    def collect(fault: Fault) -> None:
-        seen.setdefault(fault.kind, fault)
+    # Each kind drawn on its own: 40 examples over all kinds together missed one now and
+    # then (a flaky test), while the question is whether every kind can be drawn.
+    for kind in FAULT_KINDS:
 
-    collect()
+        @settings(max_examples=5, deadline=None, database=None)
+        @given(faults(ok, kinds=(kind,)))
+        def collect(fault: Fault) -> None:
+            seen.setdefault(fault.kind, fault)
+
+        collect()
     assert set(seen) == set(FAULT_KINDS)
     assert seen["html"].outcome.error is not None
     assert seen["html"].outcome.error[0] is UndetectableStream
