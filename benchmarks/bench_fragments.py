@@ -533,7 +533,7 @@ def _ratio(
 ) -> Callable[[Results, str], float | None]:
     def get(results: Results, stat: str) -> float | None:
         secs: dict[str, float] = getattr(results[corpus, size], stat)
-        if name not in secs or base not in secs:
+        if name not in secs or not secs.get(base):  # (a quick run may time 0 s)
             return None
         return secs[name] / secs[base]
 
@@ -546,7 +546,7 @@ def _faster(
     def get(results: Results, stat: str) -> float | None:
         secs: dict[str, float] = getattr(results[corpus, size], stat)
         timed = [secs[p] for p in peers if p in secs]
-        if ours not in secs or not timed:
+        if not secs.get(ours) or not timed:
             return None
         return min(timed) / secs[ours]
 
