@@ -33,7 +33,8 @@ def test_sinks_are_used_for_sse_dialects_with_on_message() -> None:
     assert not StreamParser("openai")._framing._typed
     assert not GenericParser("openai")._sinks
     assert not StreamParser("openai", format="jsonlines")._sinks
-    assert not StreamParser("gemini")._sinks  # no on_message: records go through on_record
+    assert StreamParser("gemini")._sinks
+    assert not StreamParser("cohere")._sinks  # no on_message: records go through on_record
 
 
 def test_unknown_dialect_format_and_bad_option() -> None:
@@ -101,7 +102,7 @@ def test_a_mid_stream_bom_is_not_stripped() -> None:
 
 # Dialects with sinks: "openai" (data-only blocks) and the ones whose payloads name
 # their own type (ignores_event_type: "event: …" + "data: …" blocks too).
-SINK_DIALECTS = ["openai", "anthropic", "openai-responses"]
+SINK_DIALECTS = ["openai", "anthropic", "openai-responses", "gemini"]
 
 
 @pytest.mark.parametrize("dialect", SINK_DIALECTS)

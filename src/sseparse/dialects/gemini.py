@@ -275,9 +275,10 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         if isinstance(record, SSEEvent):
             if record.type != "message":
                 self._typed_event(record, out)
-                return
-            value = load_json(record.data, offset=record.offset, loads=self._loads)
-        elif isinstance(record, JSONRecord):
+            else:
+                self.on_message(record.data, record.offset, out)
+            return
+        if isinstance(record, JSONRecord):
             value = record.value
         elif isinstance(record, SSEComment):
             out.append(KeepAlive(raw=record.text))
@@ -292,11 +293,17 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
                 payload=repr(record),
             )
         # A chunk of the wrong shape raises TypeError: StreamParser reports it at the record.
-        if isinstance(value, list) and not isinstance(record, SSEEvent):
+        if isinstance(value, list):
             for element in value:
                 self._chunk(element, out)
         else:
             self._chunk(value, out)
+
+    def on_message(self, data: str, offset: int, out: list[Event]) -> None:
+        """The data of a plain ``message`` event at stream *offset*, as ``on_record`` reads
+        it (``StreamParser`` calls this through the SSE decoder's sink); raises as
+        ``on_record`` does."""
+        self._chunk(load_json(data, offset=offset, loads=self._loads), out)
 
     def _typed_event(self, record: SSEEvent, out: list[Event]) -> None:
         """An SSE event with an ``event:`` type: Gemini sends none; a proxy might."""

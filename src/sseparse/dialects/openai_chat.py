@@ -97,6 +97,7 @@ _text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 _reasoning_delta = fast_maker(ReasoningDelta, "text", "choice", "raw")
 _refusal_delta = fast_maker(RefusalDelta, "text", "choice", "raw")
 _tool_call_delta = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
+_keep_alive = fast_maker(KeepAlive, "raw")  # keep-alive comments come as often as chunks
 
 
 class _Choice:
@@ -205,7 +206,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             else:
                 self._on_typed_event(record, out)
         elif type(record) is SSEComment:
-            out.append(KeepAlive(raw=record))
+            out.append(_keep_alive(record))
         else:  # SSERetry, or a record kind this dialect does not know
             out.append(Other(kind=type(record).__name__, raw=record))
 

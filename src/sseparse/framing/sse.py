@@ -121,6 +121,7 @@ def pieces(data: BytesLike, size: int) -> Iterator[bytes]:
 _event: Callable[[str, str, str, int], SSEEvent] = fast_maker(
     SSEEvent, "type", "data", "last_event_id", "offset"
 )
+_comment: Callable[[str, int], SSEComment] = fast_maker(SSEComment, "text", "offset")
 
 
 def _reraise(exc: Exception, offset: int, payload: str, out: list[Any]) -> None:
@@ -535,6 +536,7 @@ class SSEDecoder(Decoder[SSERecord]):
         ident = self._id
         message = self._message
         typed = self._typed  # (only ever true with a message sink)
+        comments = self._comments
         end = sep[-1]  # an int: "in" with an int operand is a memchr
         run: list[bytes] = []  # lines for _lines, starting at run_pos
         run_pos = pos
@@ -558,6 +560,21 @@ class SSEDecoder(Decoder[SSERecord]):
                         second += 6 if block[second + 5 : second + 6] == b" " else 5
                         raw = block[second:]
             if raw is None:
+                if clean and block[:1] == b":" and end not in block:
+                    # A one-line comment block (keep-alives between events, e.g. OpenRouter's
+                    # ": OPENROUTER PROCESSING"): its record made here, not by _lines.
+                    # Without this, 1.11x the instructions on bench_fragments' keep-alive
+                    # corpus at 1460-byte fragments (measured as in _take); building the
+                    # record through its slots (_comment) saves another 5%.
+                    if run:
+                        self._flush(run, run_pos, entry, len(sep), out)
+                        run = []
+                        ident = self._id
+                    if comments:
+                        text = block[1:].decode("utf-8", "replace")
+                        self._give(out, _comment(text, pos))
+                    pos += len(block) + skip
+                    continue
                 if not run:
                     run_pos = pos
                 run += block.split(sep)
