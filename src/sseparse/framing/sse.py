@@ -299,6 +299,7 @@ class SSEDecoder(Decoder[SSERecord]):
             self._hold = self._room
 
     def receive_data(self, data: BytesLike) -> None:
+        """As ``Decoder.receive_data`` (what it raises included)."""
         super().receive_data(data)
         if self._queue:
             self._hold = -1  # feed returns the queued records first
