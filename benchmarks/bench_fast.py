@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._harness import Candidate, bind, compare, fragments, table
+from benchmarks.bench_openai import floor  # the same floor as the OpenAI pipeline's
 from benchmarks.corpus import openai_text, per_event
 from sseparse import StreamParser, _json
 from sseparse._fastjson import json_reader
@@ -119,21 +120,6 @@ def _loads_table() -> str:
         per_chunk = r.seconds / (10 * len(payloads)) * 1e6
         lines.append(f"| {r.name} | {per_chunk:.2f} | {r.ratio:.2f}x |")
     return "\n".join(lines) + "\n"
-
-
-def floor(chunks: list[bytes]) -> int:
-    loads = json.loads
-    tail = b""
-    n = 0
-    for chunk in chunks:
-        blocks = (tail + chunk).split(b"\n\n")
-        tail = blocks.pop()
-        for block in blocks:
-            payload = block[block.index(b"data: ") + 6 :]
-            if payload != b"[DONE]":
-                loads(payload)
-            n += 1
-    return n
 
 
 def parser_run(fast: bool, reader: Loads | None = None) -> Callable[[list[bytes]], int]:

@@ -110,6 +110,7 @@ from ..framing.eventstream import EventStreamMessage
 from ..framing.eventstream_headers import Header, HeaderType
 from ..framing.records import JSONRecord
 from ._base import malformed
+from .anthropic import _EVENT_TYPES as _ANTHROPIC_EVENT_TYPES
 from .anthropic import AnthropicDialect
 from .bedrock import _METRICS, BedrockConverseDialect, _Bedrock, _json_object, _metrics_usage
 from .cohere import CohereV1Dialect
@@ -120,18 +121,7 @@ __all__ = ["BedrockInvokeDialect", "invoke_family"]
 
 _GUARDRAIL = "amazon-bedrock-guardrailAction"
 
-_ANTHROPIC_TYPES = frozenset(
-    {
-        "message_start",
-        "message_delta",
-        "message_stop",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "ping",
-        "error",
-    }
-)
+_ANTHROPIC_TYPES = _ANTHROPIC_EVENT_TYPES | {"error"}
 _NOVA_EVENTS = frozenset(
     {
         "messageStart",

@@ -140,6 +140,15 @@ class OpenAIChatEncoder:
             call = calls[index] = Call(len(calls))
         return call
 
+    def _named(self, event: ToolCallStart | ToolCallEnd) -> tuple[bytes, Call]:
+        """The choice's role chunk (when it is new) and the event's call, with the id and
+        name the event brings if the call had none yet."""
+        head = self._chunk(event.choice, {})
+        call = self._call(event.choice, event.index)
+        call.id = call.id or event.id
+        call.name = call.name or event.name
+        return head, call
+
     def _tool(self, choice: int, index: int, arguments: str) -> bytes:
         """A tool-call delta: the header on first write, then *arguments* (may be empty)."""
         head = self._chunk(choice, {})  # the choice's role chunk, when it is new
@@ -177,10 +186,7 @@ class OpenAIChatEncoder:
         if isinstance(event, ToolCallStart):
             if t._is_server(event.choice, event.index, event.kind):
                 return b""
-            head = self._chunk(event.choice, {})
-            call = self._call(event.choice, event.index)
-            call.id = call.id or event.id
-            call.name = call.name or event.name
+            head, call = self._named(event)
             if call.header or call.name is None:
                 return head
             return head + self._tool(event.choice, event.index, "")
@@ -191,10 +197,7 @@ class OpenAIChatEncoder:
         if isinstance(event, ToolCallEnd):
             if t._is_server(event.choice, event.index, event.kind):
                 return b""
-            head = self._chunk(event.choice, {})
-            call = self._call(event.choice, event.index)
-            call.id = call.id or event.id
-            call.name = call.name or event.name
+            head, call = self._named(event)
             rest = call.remainder(event.arguments) if call.header else event.arguments
             out = head + self._tool(event.choice, event.index, rest)
             call.stopped = True
