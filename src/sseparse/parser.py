@@ -234,23 +234,15 @@ class StreamParser(Decoder[Event]):
             try:
                 for record in remaining:
                     on_record(record, out)
-            except MalformedPayload as exc:  # noqa: PERF203
-                self._bad_record(exc, out)
-            except ParseError:
-                raise
-            except _SHAPE_ERRORS as exc:
-                self._bad_record(
-                    _shape_error(
-                        exc, offset=getattr(record, "offset", 0), payload=_payload_of(record)
-                    ),
-                    out,
-                )
+            except Exception as exc:  # noqa: PERF203
+                self._refuse(exc, getattr(record, "offset", 0), _payload_of(record), out)
             else:
                 return
 
-    def _refuse(self, exc: Exception, offset: int, payload: str, out: list[Event]) -> None:
-        """What the dialect raised for the SSE event at *offset* (a sink of the decoder):
-        the bad-record policy, as ``_apply`` applies it; anything else is raised again."""
+    def _refuse(self, exc: Exception, offset: int, payload: str | bytes, out: list[Event]) -> None:
+        """What the dialect raised for the record at *offset* (from ``_apply``, or from the
+        SSE decoder's sinks): the bad-record policy for a ``MalformedPayload`` or a shape
+        error; anything else is raised again."""
         if isinstance(exc, MalformedPayload):
             self._bad_record(exc, out)
         elif isinstance(exc, _SHAPE_ERRORS) and not isinstance(exc, ParseError):
