@@ -336,6 +336,16 @@ def test_usage_total_computed_when_absent_and_none_without_counts() -> None:
     assert events[2].raw == chunk(usageMetadata={"trafficType": "ON_DEMAND"})
 
 
+def test_usage_counts_as_integral_floats_read_as_ints() -> None:
+    # Counts other than plain ints take the slow path (_fields.count): an integral float is
+    # still a count, and the snapshot is the same as with ints.
+    as_floats = {"promptTokenCount": 3.0, "candidatesTokenCount": 4.0, "thoughtsTokenCount": 2}
+    events = run(sse(chunk(usageMetadata=as_floats)))
+    usage = next(e for e in events if isinstance(e, Usage))
+    assert usage == Usage(prompt_tokens=3, completion_tokens=6, total_tokens=9, reasoning_tokens=2)
+    assert [type(usage.prompt_tokens), type(usage.completion_tokens)] == [int, int]
+
+
 def test_citations() -> None:
     grounding = {"groundingChunks": [{"web": {"uri": "https://x", "title": "X"}}]}
     urls = {"urlMetadata": [{"retrievedUrl": "https://x"}]}
