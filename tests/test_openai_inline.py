@@ -213,3 +213,31 @@ def test_drifted_captures_give_the_same_events_with_fast(field: str) -> None:
         assert events_of(data, "openai", fast=True) == events_of(data, "openai", fast=False)
         checked += 1
     assert checked or field in ("x_groq", "error")
+
+
+# Short texts go to msgspec bare (fast=True); what it refuses, the reader decides.
+SHORT = [
+    b'data: {"choices": [{"index": 0, "delta": {"content": "\\ud800"}}], "id": "x"}\n\n',
+    b'data: {"choices": [{"index": 0, "delta": {"content": "a"}}], "n": 1e999}\n\n',
+    b'data: {"choices": [{"index": 0, "delta": {"content": "a"}}], "n": NaN}\n\n',
+    b'data: {"choices": [{"index": 0, "delta": {"content": "a"}}]\n\n',
+    b"data: " + json.dumps(TEXT_CHUNK).encode() + b"\n\n",
+    b"data: " + json.dumps({**TEXT_CHUNK, "pad": "x" * 600}).encode() + b"\n\n",
+]
+
+
+@pytest.mark.parametrize("data", SHORT)
+def test_short_and_long_texts_read_alike_with_either_reader(data: bytes) -> None:
+    stream = data * 2 + b"data: [DONE]\n\n"
+    found = events_of(stream, "openai", fast=True)
+    assert found == events_of(stream, "openai", fast=False)
+    assert len(found) >= 3
+
+
+def test_only_the_fast_reader_has_a_short_reader() -> None:
+    assert _fastjson.short_reader(_fastjson.json_reader(False)) is None
+    short = _fastjson.short_reader(_fastjson.json_reader(True))
+    assert short is not None and short('{"a": [1]}') == {"a": [1]}
+    dialect = OpenAIChatDialect()
+    dialect._loads = _fastjson.json_reader(True)
+    assert dialect._loads is _fastjson.json_reader(True)
