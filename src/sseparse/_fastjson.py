@@ -17,6 +17,10 @@ joined). Where the two could differ, the stdlib reader decides instead:
   ``"\\ud800"`` (msgspec refuses them; ``json`` keeps them), a UTF-8 BOM, UTF-16/32 or
   surrogate-encoded bytes, and plain syntax errors.
 
+A hot caller may skip the wrapper for short texts: ``short_reader`` gives msgspec's bare
+decoder, which for a text of at most ``MAX_DEPTH`` characters is what the wrapper calls
+anyway (no depth check is needed); the caller hands whatever it refuses to the reader.
+
 So a caller sees ``_json.loads``'s behaviour whichever reader it has; the tests check this
 value by value (types, float bits, key order) on hand-picked edge cases, generated JSON and
 every capture.
