@@ -17,6 +17,10 @@ joined). Where the two could differ, the stdlib reader decides instead:
   ``"\\ud800"`` (msgspec refuses them; ``json`` keeps them), a UTF-8 BOM, UTF-16/32 or
   surrogate-encoded bytes, and plain syntax errors.
 
+A hot caller may skip the wrapper for short texts: ``short_reader`` gives msgspec's bare
+decoder, which for a text of at most ``MAX_DEPTH`` characters is what the wrapper calls
+anyway (no depth check is needed); the caller hands whatever it refuses to the reader.
+
 So a caller sees ``_json.loads``'s behaviour whichever reader it has; the tests check this
 value by value (types, float bits, key order) on hand-picked edge cases, generated JSON and
 every capture.
@@ -47,10 +51,13 @@ from . import _json
 from ._json import MAX_DEPTH
 from .errors import UsageError
 
-__all__ = ["Loads", "json_reader"]
+__all__ = ["Loads", "json_reader", "short_reader"]
 
 Loads = Callable[[str | bytes | bytearray], Any]
 """A JSON reader: ``_json.loads`` or one with exactly its results and errors."""
+
+# The fast reader -> msgspec's bare decode inside it (see short_reader).
+_BARE: dict[Loads, Loads] = {}
 
 _EXTRA_HINT = "fast=True needs the 'fast' extra (msgspec): pip install 'sseparse[fast]'"
 
@@ -66,6 +73,14 @@ def json_reader(fast: object) -> Loads:
     if not fast:
         return _json.loads
     return _fast_reader()
+
+
+def short_reader(loads: Loads) -> Loads | None:
+    """For the fast reader (``json_reader(True)``): msgspec's bare decoder, which reads a text
+    of at most ``MAX_DEPTH`` characters to exactly *loads*'s value, or raises (any exception)
+    where *loads* must decide. ``None`` for any other reader. For a caller on a hot path that
+    checks the length itself and so skips a call of *loads* per text. Raises nothing."""
+    return _BARE.get(loads)
 
 
 @cache
@@ -100,4 +115,5 @@ def _fast_reader() -> Loads:
             # decides: its value, or its error and message.
             return fallback(text)
 
+    _BARE[loads] = decode
     return loads

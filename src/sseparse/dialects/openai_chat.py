@@ -50,7 +50,10 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from .. import _json
 from .._build import fast_maker
+from .._fastjson import Loads, short_reader
+from .._json import MAX_DEPTH
 from ..events import (
     Citation,
     Event,
@@ -183,11 +186,24 @@ class OpenAIChatDialect(Dialect[SSERecord]):
     wants_comments: ClassVar[bool] = True
     finish_reasons: ClassVar[dict[str, FinishReason]] = FINISH_REASONS
 
-    __slots__ = ("_choices", "_started")
+    __slots__ = ("_choices", "_reader", "_short", "_started")
 
     def __init__(self) -> None:
         self._started = False
         self._choices: dict[int, _Choice] = {}
+        self._reader: Loads = _json.loads
+        self._short: Loads | None = None
+
+    @property
+    def _loads(self) -> Loads:
+        """The JSON reader (``Dialect._loads``); setting it (``StreamParser(fast=True)`` does)
+        also looks up the reader's bare decoder for short texts (``short_reader``)."""
+        return self._reader
+
+    @_loads.setter
+    def _loads(self, loads: Loads) -> None:
+        self._reader = loads
+        self._short = short_reader(loads)
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -217,16 +233,56 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if data == "[DONE]":
             self._on_done(data, out)
             return
+        short = self._short
         try:
             # sseparse._json (json's C scanner without its Python wrapper, under one set of
-            # rules), or msgspec under the same rules with fast=True.
-            chunk = self._loads(data)
+            # rules), or msgspec under the same rules with fast=True: called bare for a text
+            # too short to nest deeper than MAX_DEPTH, the reader deciding whatever it refuses
+            # (measured as for the inline chunk below: 1.7% fewer instructions with fast=True).
+            if short is not None and len(data) <= MAX_DEPTH:
+                try:
+                    chunk = short(data)
+                except Exception:
+                    chunk = self._reader(data)
+            else:
+                chunk = self._reader(data)
         except ValueError as exc:
             raise malformed(
                 f"payload is not valid JSON ({exc})", offset=offset, payload=data
             ) from None
         if type(chunk) is not _dict:
             raise malformed("payload is not a JSON object", offset=offset, payload=data)
+        if (
+            self._started
+            and "error" not in chunk
+            and chunk.get("usage") is None
+            and chunk.get("x_groq") is None
+        ):
+            # The common chunk, read here: one choice whose delta is a non-empty text alone,
+            # not finished; on_chunk would give the same one TextDelta (tests/
+            # test_openai_inline.py compares the two on generated chunks). The lookups double
+            # as the type checks: of the values JSON gives, only an object can be subscripted
+            # with "delta" or "content", and only a one-element list unpacks to an object.
+            # Measured (CPython 3.11 instructions, callgrind, StreamParser("openai") over
+            # 100 KB of the openai-text corpus at 1460-byte fragments, 2026-12-07): 6.3% fewer
+            # with the default reader, 8.4% fewer with fast=True.
+            try:
+                (choice,) = chunk["choices"]
+                delta = choice["delta"]
+                content = delta["content"]
+            except (KeyError, TypeError, ValueError):
+                pass  # another shape: on_chunk reads it (or reports it)
+            else:
+                if (
+                    type(content) is _str
+                    and content
+                    and len(delta) == 1
+                    and choice.get("finish_reason") is None
+                ):
+                    index = choice.get("index", 0)
+                    if type(index) is _int and index >= 0:
+                        out.append(_text_delta(content, index, chunk))
+                        return
         # A chunk of the wrong shape raises a shape error: StreamParser reports it at the record.
         self.on_chunk(chunk, out)
 
