@@ -100,7 +100,9 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         From now on each line is delivered as ``line(value, raw, offset, out)``, which
         appends what it makes to *out*, the list ``feed`` returns. What it raises goes to
         ``refuse(exc, offset, raw, out)``, which handles it or raises it; a handled one lets
-        decoding go on with the next line.
+        decoding go on with the next line. Measured without it (CPython instructions,
+        callgrind, StreamParser("ollama") over bench_fragments' Ollama NDJSON corpus, 150 KB):
+        1.24x the instructions at 1460-byte fragments, 1.43x at 64 bytes.
         """
         self._sink_line = line
         self._refuse = refuse
@@ -121,7 +123,8 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
             if self._hold >= 0:  # no fault, nothing queued, not closed
                 # Decoder.feed + _decode_into without their layers of calls; the same
                 # contract (records before a fault first, then the fault, sticky).
-                # Measured with it removed: DIRECT_GAIN.
+                # Measured with it removed (as above): 1.06x the instructions at 64-byte
+                # fragments, 1.005x at 1460.
                 out: list[JSONRecord] = []
                 try:
                     self._decode(data, out)
