@@ -11,7 +11,8 @@ that make most of a stream, and once the start of the body has been checked (see
 ``sseparse.detect``) ``feed`` is the decoder's own ``feed``. The bad-record policy is applied
 to what the dialect raises through ``_refuse``, as ``_apply`` applies it to records. Tests run
 every capture and generated streams with and without the sinks and require identical events
-and errors.
+and errors. JSON lines dialects that offer ``on_line(value, raw, offset, out)`` are given to
+the JSON lines decoder the same way (``JSONLinesDecoder._sink``): no ``JSONRecord`` per line.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .errors import MalformedPayload, ParseError, UsageError
 from .events import Event, Malformed, ProviderError
 from .framing import decoder_class
 from .framing.jsondoc import JSONDocumentDecoder
+from .framing.jsonlines import JSONLinesDecoder
 from .framing.sse import SSEDecoder
 
 __all__ = ["StreamParser"]
@@ -105,7 +107,8 @@ class StreamParser(Decoder[Event]):
         json_reader(fast)  # UsageError: not a bool, or True without the extra
         self._fast = fast
         self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
-        self._direct: SSEDecoder | None = None  # when set, feed is this decoder's feed
+        # When set, feed is this decoder's feed.
+        self._direct: SSEDecoder | JSONLinesDecoder | None = None
         self._pending: AutoDetector | BodySniffer | None = None
         if dialect == "auto":
             # Nothing is built until the first bytes tell the framing and the dialect; the
@@ -144,18 +147,25 @@ class StreamParser(Decoder[Event]):
 
     def _attach(self, framing: Decoder[Any]) -> None:
         """Give an SSE *framing* decoder the dialect as its sinks, when the dialect reads
-        plain events by their data (``on_message``)."""
-        on_message = getattr(self._dialect, "on_message", None)
-        self._sinks = (
-            self._allow_sinks and isinstance(framing, SSEDecoder) and on_message is not None
-        )
+        plain events by their data (``on_message``); a JSON lines one, when the dialect reads
+        lines by their value (``on_line``)."""
+        self._sinks = False
         self._direct = None
-        if self._sinks:
-            assert isinstance(framing, SSEDecoder) and on_message is not None
-            typed = type(self._dialect).ignores_event_type
-            framing._sink(on_message, self._dialect.on_record, self._refuse, typed=typed)
-            if self._pending is None:
-                self._direct = framing
+        if not self._allow_sinks:
+            return
+        if isinstance(framing, SSEDecoder):
+            on_message = getattr(self._dialect, "on_message", None)
+            if on_message is not None:
+                typed = type(self._dialect).ignores_event_type
+                framing._sink(on_message, self._dialect.on_record, self._refuse, typed=typed)
+                self._sinks = True
+        elif isinstance(framing, JSONLinesDecoder):
+            on_line = getattr(self._dialect, "on_line", None)
+            if on_line is not None:
+                framing._sink(on_line, self._refuse)
+                self._sinks = True
+        if self._sinks and self._pending is None:
+            self._direct = framing  # type: ignore[assignment]
 
     # -- the start of the stream: detection and JSON error bodies (see sseparse.detect) ----
 
@@ -209,20 +219,27 @@ class StreamParser(Decoder[Event]):
         for what it raises)."""
         framing = self._direct
         if framing is not None and self._error is None and not self._queue:
-            # The SSE decoder calls the dialect itself: its feed is this feed, with the same
-            # contract (its errors are sticky; close() raises them again through _finish).
-            # Measured against Decoder.feed's layers (callgrind, as in SSEDecoder.feed): they
-            # cost 3.2x the instructions at 1-byte fragments, 1.46x at 64 bytes.
+            # The SSE (or JSON lines) decoder calls the dialect itself: its feed is this
+            # feed, with the same contract (its errors are sticky; close() raises them again
+            # through _finish). Measured against Decoder.feed's layers (callgrind, as in
+            # SSEDecoder.feed): they cost 3.2x the instructions at 1-byte fragments, 1.46x at
+            # 64 bytes.
             if type(data) is bytes and 0x0A not in data and 0x0D not in data:
-                # Its first step inlined (see SSEDecoder.feed): inside one line, the bytes
-                # are only held. One call less for every small fragment: without it, 14%
-                # more instructions at 1-byte fragments, 2% at 64 bytes.
+                # Its first step inlined (see SSEDecoder.feed, JSONLinesDecoder.feed): inside
+                # one line, the bytes are only held. One call less for every small fragment:
+                # without it, 14% more instructions at 1-byte fragments, 2% at 64 bytes.
                 pending = framing._pending
                 if len(pending) + len(data) <= framing._hold:
                     pending += data
                     return []
             # (With sinks, the list it returns holds the dialect's events.)
-            return framing.feed(data)  # type: ignore[return-value]
+            try:
+                return framing.feed(data)  # type: ignore[return-value]
+            except ParseError as exc:
+                # Kept here too, so that later calls raise it from this parser as every
+                # sticky error is raised (with a fresh traceback, which cannot grow).
+                self._error = exc
+                raise
         return super().feed(data)
 
     def _apply(self, records: list[Any], out: list[Event]) -> None:
@@ -277,7 +294,7 @@ class StreamParser(Decoder[Event]):
                     self._take_probe(*handed, out)
                     return
                 data = pending.buffered()
-            if self._sinks and isinstance(self._framing, SSEDecoder):
+            if self._sinks and isinstance(self._framing, (SSEDecoder, JSONLinesDecoder)):
                 self._direct = self._framing
         if self._sinks:
             self._framing._decode_into(data, out)
@@ -311,6 +328,10 @@ class StreamParser(Decoder[Event]):
             data = pending.held() if isinstance(pending, BodySniffer) else pending.buffered()
             if data:
                 self._decode(data, out)
+        if self._sinks:  # a JSON lines decoder's last line goes to the dialect itself
+            self._framing._finish_into(out)
+            self._finish_dialect(out)
+            return
         records: list[Any] = []
         try:
             self._framing._finish_into(records)
@@ -319,6 +340,10 @@ class StreamParser(Decoder[Event]):
                 self._apply_body(records, out)
             else:
                 self._apply(records, out)
+        self._finish_dialect(out)
+
+    def _finish_dialect(self, out: list[Event]) -> None:
+        """The dialect's ``on_end``, under the bad-record policy."""
         try:
             self._dialect.on_end(out)
         except MalformedPayload as exc:

@@ -82,6 +82,7 @@ import dataclasses
 from typing import Any, ClassVar
 
 from .. import _json
+from .._build import fast_maker
 from .._fastjson import Loads
 from ..events import (
     Citation,
@@ -104,6 +105,12 @@ from ._finish import finish
 from ._usage import build_usage
 
 __all__ = ["BedrockConverseDialect"]
+
+# One TextDelta per contentBlockDelta frame on the hot path: built through its slots (see
+# _build). Measured against TextDelta(...) (CPython instructions, callgrind,
+# StreamParser("bedrock-converse") over bench_fragments' Bedrock corpus, 150 KB): 1.09x the
+# instructions at 1460-byte fragments.
+_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 _FINISH: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -302,7 +309,7 @@ class BedrockConverseDialect(_Bedrock):
                     "delta.text is not a string", offset=record.offset, payload=record.payload
                 )
             out.append(
-                TextDelta(text=text, raw=payload)
+                _text_delta(text, 0, payload)
                 if text
                 else Other(kind="contentBlockDelta", raw=payload)
             )

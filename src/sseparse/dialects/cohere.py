@@ -345,18 +345,17 @@ class CohereV1Dialect(Dialect[JSONRecord]):
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
         """Map one NDJSON object; raise ``MalformedPayload`` (no object with a string
         ``event_type``) or a shape error (an object of the wrong shape) for a bad one."""
-        value = record.value
+        self.on_line(record.value, record.raw, record.offset, out)
+
+    def on_line(self, value: Any, raw: bytes, offset: int, out: list[Event]) -> None:
+        """``on_record`` for the line *raw* at *offset*, whose JSON is *value*: the JSON lines
+        decoder's sink (``JSONLinesDecoder._sink``), so no record is built; raises what
+        ``on_record`` raises."""
         if type(value) is not dict:
-            raise malformed(
-                "Cohere record is not a JSON object", offset=record.offset, payload=record.raw
-            )
+            raise malformed("Cohere record is not a JSON object", offset=offset, payload=raw)
         kind = value.get("event_type")
         if type(kind) is not str:
-            raise malformed(
-                "Cohere record has no string 'event_type'",
-                offset=record.offset,
-                payload=record.raw,
-            )
+            raise malformed("Cohere record has no string 'event_type'", offset=offset, payload=raw)
         handler = self._handlers.get(kind)
         n = len(out)
         if handler is not None:

@@ -132,7 +132,12 @@ class OllamaDialect(Dialect[JSONRecord]):
     def on_record(self, record: JSONRecord, out: list[Event]) -> None:
         """Map one NDJSON object; raise ``MalformedPayload`` (not an object) or a shape error
         (an object of the wrong shape) for a bad one."""
-        value = record.value
+        self.on_line(record.value, record.raw, record.offset, out)
+
+    def on_line(self, value: Any, raw: bytes, offset: int, out: list[Event]) -> None:
+        """``on_record`` for the line *raw* at *offset*, whose JSON is *value*: the JSON lines
+        decoder's sink (``JSONLinesDecoder._sink``), so no record is built; raises what
+        ``on_record`` raises."""
         # Fast path for the common chunk, {"model", "created_at", "message": {"role",
         # "content": "…"}, "done": false}: one TextDelta. A message of exactly two keys, one
         # of them "role", holds nothing but the content (no thinking, no tool calls).
@@ -154,9 +159,7 @@ class OllamaDialect(Dialect[JSONRecord]):
         except (KeyError, TypeError, IndexError):
             pass
         if type(value) is not dict:
-            raise malformed(
-                "Ollama record is not a JSON object", offset=record.offset, payload=record.raw
-            )
+            raise malformed("Ollama record is not a JSON object", offset=offset, payload=raw)
         n = len(out)
         self._object(value, out)  # a shape error for a bad object: StreamParser reports it
         if len(out) == n:

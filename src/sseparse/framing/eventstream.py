@@ -44,7 +44,7 @@ from typing import overload
 
 from .._build import fast_maker
 from .._protocol import BytesLike, Decoder, check_limit
-from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream
+from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, ParseError, TruncatedStream
 from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
 
 __all__ = [
@@ -69,6 +69,7 @@ _PRELUDE = struct.Struct(">III")
 _U32 = struct.Struct(">I")
 _CACHE_ENTRIES = 64  # distinct header blocks remembered per decoder
 _CACHE_MAX_BLOCK = 1024  # larger header blocks are parsed every time, never cached
+_COPY_MAX = 64 * 1024  # frames up to this size are CRC-checked from a copy (see _scan)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +155,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
     __slots__ = (
         "_buf",
         "_cache",
+        "_hold",
         "_need",
         "_offset",
         "max_headers_size",
@@ -177,8 +179,47 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         self._need = 0  # its total length once its prelude was checked, else 0
         self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)
         self._cache: dict[bytes, tuple[Header, ...]] = {}
+        # feed's held path: a fragment that leaves the buffered message short of this many
+        # bytes is only held. The message's total length while nothing else needs a look,
+        # else 0 (no prelude checked yet, a fault, items queued by receive_data, closed).
+        self._hold = 0
+
+    def feed(self, data: BytesLike) -> list[EventStreamMessage]:
+        """Buffer *data* and return every message now complete, in order (see
+        ``Decoder.feed`` for the contract and what it raises)."""
+        if type(data) is bytes:
+            buf = self._buf
+            if len(buf) + len(data) < self._hold:
+                # Inside one message: the bytes are only held, one test for the cost every
+                # small fragment pays. Measured with it removed (CPython instructions,
+                # callgrind, EventStreamDecoder over bench_fragments' Bedrock corpus):
+                # 1.54x the instructions at 1-byte fragments.
+                buf += data
+                return []
+            if self._error is None and not self._queue and not self._closed:
+                # Decoder.feed + _decode_into without their layers of calls, for the common
+                # case; the same contract (messages before a fault first, then the fault,
+                # sticky). Measured with it removed (as above): 0.93x the instructions at
+                # 64-byte fragments, 0.98x at 1460.
+                out: list[EventStreamMessage] = []
+                try:
+                    self._decode(data, out)
+                except ParseError as exc:
+                    self._error = exc  # (as SSEDecoder.feed: re-raised with a fresh traceback)
+                    if not out:
+                        raise
+                return out
+        return super().feed(data)
+
+    def receive_data(self, data: BytesLike) -> None:
+        """See ``Decoder.receive_data`` (what it raises included)."""
+        try:
+            super().receive_data(data)
+        finally:
+            self._hold = 0  # messages may be queued now: feed must return them first
 
     def _decode(self, data: BytesLike, out: list[EventStreamMessage]) -> None:
+        self._hold = 0  # and it stays so if a frame is bad: the fault is sticky
         if not isinstance(data, bytes):
             data = bytes(data)  # payloads must be bytes, and the caller may reuse its buffer
         n = len(data)
@@ -186,6 +227,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         if not buf:
             if n:
                 self._offset = self._scan(data, 0, self._offset, out)
+            self._hold = self._need
             return
         # Complete the buffered message first, taking only the bytes it still needs.
         pos = 0
@@ -199,16 +241,26 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         take = need - len(buf)
         if take > n - pos:
             buf += data[pos:] if pos else data
+            self._hold = need
             return
-        buf += data[pos : pos + take]
-        pos += take
-        frame = bytes(buf)
-        buf.clear()
         self._need = 0
-        self._scan(frame, 0, self._offset, out)
-        self._offset += need
-        if pos < n:
-            self._offset = self._scan(data, pos, self._offset - pos, out)
+        if n - pos <= _COPY_MAX:
+            # The buffered message completes: it and the rest of a fragment of common size
+            # are scanned as one piece, one _scan call instead of two. Measured against
+            # two scans (CPython instructions, callgrind, EventStreamDecoder over
+            # bench_fragments' Bedrock corpus, 150 KB): 0.97x at 1460-byte fragments,
+            # 0.86x at 64 bytes. The copy is bounded; a bigger fragment is not copied.
+            data = bytes(buf) + (data[pos:] if pos else data)
+            buf.clear()
+            self._offset = self._scan(data, 0, self._offset, out)
+        else:
+            buf += data[pos : pos + take]
+            pos += take
+            frame = bytes(buf)
+            buf.clear()
+            self._scan(frame, 0, self._offset, out)
+            self._offset = self._scan(data, pos, self._offset + need - pos, out)
+        self._hold = self._need
 
     def _check_prelude(self, data: bytes, pos: int, at: int) -> int:
         """Validate the prelude at *pos* (stream offset *at*); return the total length."""
@@ -271,13 +323,15 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         max_headers = self.max_headers_size
         max_payload = self.max_payload_size + 16
         make = _new_message
+        # The last header block seen, and its parsed headers.
+        last_block, last_len = b"", 0
+        last_headers: tuple[Header, ...] = ()
         while n - pos >= 12:
             total, headers_len, prelude_crc = unpack_prelude(data, pos)
             if (
-                crc32(view[pos : pos + 8]) != prelude_crc
-                or total < 16
-                or headers_len > total - 16
-                or total > max_message
+                crc32(data[pos : pos + 8]) != prelude_crc
+                # total >= 16 and the headers fit (headers_len is unsigned), within the limit
+                or not headers_len + 16 <= total <= max_message
                 or headers_len > max_headers
                 or total - headers_len > max_payload
             ):
@@ -287,7 +341,13 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                 self._buf += view[pos:]
                 self._need = total
                 return base + pos
-            computed = crc32(view[pos + 8 : end - 4], prelude_crc)
+            # A small frame's bytes are checked from a slice, cheaper than a memoryview's
+            # (both CRCs through the view instead, as in feed: 1.03x the instructions at
+            # 1460-byte fragments); a big one's through the view, never copied twice.
+            computed = crc32(
+                data[pos + 8 : end - 4] if total <= _COPY_MAX else view[pos + 8 : end - 4],
+                prelude_crc,
+            )
             expected = unpack_u32(data, end - 4)[0]
             if computed != expected:
                 raise ChecksumMismatch(
@@ -300,12 +360,20 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                 )
             body = pos + 12 + headers_len
             if headers_len:
-                block = data[pos + 12 : body]
-                headers = cache.get(block)
-                if headers is None:
-                    headers = parse_headers(block, base + pos + 12)
-                    if len(cache) < _CACHE_ENTRIES and headers_len <= _CACHE_MAX_BLOCK:
-                        cache[block] = headers
+                if headers_len == last_len and data.startswith(last_block, pos + 12):
+                    # The previous frame's header block again (a run of deltas): compared
+                    # in place, without the slice and hash of a cache lookup. Measured without
+                    # it (as in feed): 0.98x the instructions at 1460-byte fragments.
+                    headers = last_headers
+                else:
+                    block = data[pos + 12 : body]
+                    cached = cache.get(block)
+                    if cached is None:
+                        cached = parse_headers(block, base + pos + 12)
+                        if len(cache) < _CACHE_ENTRIES and headers_len <= _CACHE_MAX_BLOCK:
+                            cache[block] = cached
+                    headers = last_headers = cached
+                    last_block, last_len = block, headers_len
             else:
                 headers = ()
             out.append(make(headers, data[body : end - 4], base + pos))
@@ -315,6 +383,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         return base + pos
 
     def _finish(self, out: list[EventStreamMessage]) -> None:
+        self._hold = 0
         if self._buf:
             received = len(self._buf)
             expected = self._need or None

@@ -32,10 +32,15 @@ from .._build import fast_maker
 from .._fastjson import json_reader
 from .._json import describe
 from .._protocol import BytesLike, Decoder, check_limit
-from ..errors import InvalidJSON, LimitExceeded, quote
+from ..errors import InvalidJSON, LimitExceeded, ParseError, quote
 from .records import JSONRecord
 
-__all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "new_record"]
+__all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "LineSink", "new_record"]
+
+# StreamParser's sink (see JSONLinesDecoder._sink): a line's parsed value, its bytes and
+# offset, and the list being returned; and the handler of what it raises.
+LineSink = Callable[[Any, bytes, int, list[Any]], None]
+Refusal = Callable[[Exception, int, bytes, list[Any]], None]
 
 DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024
 """Default ``max_line_size``: 16 MiB per line."""
@@ -64,7 +69,16 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     not exactly one JSON value in UTF-8, and ``LimitExceeded`` for a line over the limit.
     """
 
-    __slots__ = ("_line", "_loads", "_offset", "_pending", "max_line_size")
+    __slots__ = (
+        "_hold",
+        "_line",
+        "_loads",
+        "_offset",
+        "_pending",
+        "_refuse",
+        "_sink_line",
+        "max_line_size",
+    )
 
     def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE, fast: bool = False) -> None:
         super().__init__()
@@ -73,8 +87,67 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         self._pending = bytearray()  # the unfinished line; never holds b"\n"
         self._offset = 0  # stream offset of the first byte of _pending
         self._line = 0  # number of complete lines seen so far
+        # How long _pending may grow in feed's held-line path: max_line_size while nothing
+        # else needs a look, -1 once there is a fault, a queue (receive_data) or close().
+        self._hold = self.max_line_size
+        self._sink_line: LineSink | None = None  # StreamParser's sink (see _sink)
+        self._refuse: Refusal | None = None
+
+    def _sink(self, line: LineSink, refuse: Refusal) -> None:
+        """Deliver to a callback instead of returning records: ``StreamParser``'s path, so
+        that no ``JSONRecord`` is built per line.
+
+        From now on each line is delivered as ``line(value, raw, offset, out)``, which
+        appends what it makes to *out*, the list ``feed`` returns. What it raises goes to
+        ``refuse(exc, offset, raw, out)``, which handles it or raises it; a handled one lets
+        decoding go on with the next line. Measured without it (CPython instructions,
+        callgrind, StreamParser("ollama") over bench_fragments' Ollama NDJSON corpus, 150 KB):
+        1.24x the instructions at 1460-byte fragments, 1.43x at 64 bytes.
+        """
+        self._sink_line = line
+        self._refuse = refuse
+
+    def feed(self, data: BytesLike) -> list[JSONRecord]:
+        """Buffer *data* and return every record now complete, in order (see
+        ``Decoder.feed`` for the contract and what it raises)."""
+        if type(data) is bytes:
+            if 0x0A not in data:  # (memchr) inside one line: the bytes are only held
+                # One test instead of the layers below, for the cost every small fragment
+                # pays. Measured with it removed (CPython instructions, callgrind,
+                # JSONLinesDecoder over bench_fragments' Ollama NDJSON corpus, 150 KB):
+                # 1.94x the instructions at 1-byte fragments, 1.07x at 64 bytes.
+                pending = self._pending
+                if len(pending) + len(data) <= self._hold:
+                    pending += data
+                    return []
+            if self._hold >= 0:  # no fault, nothing queued, not closed
+                # Decoder.feed + _decode_into without their layers of calls; the same
+                # contract (records before a fault first, then the fault, sticky).
+                # Measured with it removed (as above): 1.06x the instructions at 64-byte
+                # fragments, 1.005x at 1460.
+                out: list[JSONRecord] = []
+                try:
+                    self._decode(data, out)
+                except ParseError as exc:
+                    self._error = exc  # (as SSEDecoder.feed: re-raised with a fresh traceback)
+                    if not out:
+                        raise
+                return out
+        return super().feed(data)
+
+    def receive_data(self, data: BytesLike) -> None:
+        """See ``Decoder.receive_data`` (what it raises included)."""
+        try:
+            super().receive_data(data)
+        finally:
+            self._hold = -1  # items may be queued now: feed must return them first
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
+        self._hold = -1  # and it stays so if a line raises: the fault is sticky
+        self._lines_of(data, out)
+        self._hold = self.max_line_size
+
+    def _lines_of(self, data: BytesLike, out: list[JSONRecord]) -> None:
         if type(data) is not bytes:
             data = bytes(data)
         pending = self._pending
@@ -96,6 +169,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
             pending += data[last:]
 
     def _finish(self, out: list[JSONRecord]) -> None:
+        self._hold = -1
         if self._pending:
             line = bytes(self._pending)
             self._pending.clear()
@@ -121,6 +195,7 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         lineno = self._line
         append = out.append
         loads = self._loads
+        sink = self._sink_line
         if lineno == 0 and lines[0][:3] == _BOM:
             # A UTF-8 BOM at the start of the stream is not part of the first line (RFC
             # 8259 §8.1 lets a parser ignore it); offsets still count it.
@@ -144,7 +219,14 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                     raise self._invalid(line, exc) from exc
                 offset += size + 1
                 continue
-            append(make(value, raw, offset, lineno))
+            if sink is None:
+                append(make(value, raw, offset, lineno))
+            else:
+                try:
+                    sink(value, raw, offset, out)
+                except Exception as exc:  # the sink's owner decides (see _sink)
+                    assert self._refuse is not None
+                    self._refuse(exc, offset, raw, out)
             offset += size + 1
         self._offset, self._line = offset, lineno
 
