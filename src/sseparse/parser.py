@@ -16,10 +16,10 @@ and errors.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ._fastjson import json_reader
-from ._protocol import BytesLike, Decoder, check_name
+from ._protocol import BytesLike, Decoder, check_name, mypyc_attr
 from .detect import AutoDetector, BodySniffer, error_from_body, framing_options
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
@@ -57,6 +57,7 @@ def _shape_error(exc: Exception, *, offset: int, payload: str | bytes) -> Malfor
     return found
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class StreamParser(Decoder[Event]):
     """Bytes in, typed LLM events out.
 
@@ -85,7 +86,7 @@ class StreamParser(Decoder[Event]):
     )
 
     # Tests switch this off in a subclass to compare the sink path with the generic one.
-    _allow_sinks = True
+    _allow_sinks: ClassVar[bool] = True
 
     def __init__(
         self,
