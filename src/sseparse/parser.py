@@ -90,21 +90,24 @@ class StreamParser(Decoder[Event]):
 
     def __init__(
         self,
-        dialect: str = "auto",
+        dialect: object = "auto",
         *,
-        format: str | None = None,
-        strict: bool = False,
-        fast: bool = False,
+        format: object = None,
+        strict: object = False,
+        fast: object = False,
         **options: Any,
     ):
+        # (Typed object, checked here: the compiled build, docs/compiled.md, would otherwise
+        # check the types itself and raise TypeError, not UsageError.)
         super().__init__()
         check_name("dialect", dialect)
         check_name("format", format, optional=True)
+        assert isinstance(dialect, str) and (format is None or isinstance(format, str))
         if type(strict) is not bool:
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
         json_reader(fast)  # UsageError: not a bool, or True without the extra
-        self._fast = fast
+        self._fast = fast is True
         self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
         self._direct: SSEDecoder | None = None  # when set, feed is this decoder's feed
         self._pending: AutoDetector | BodySniffer | None = None
