@@ -105,7 +105,15 @@ def replace_section(document: str, section: str) -> str:
 
 
 def environment() -> str:
-    return f"Python {platform.python_version()} on {platform.machine()} ({platform.system()})"
+    """The interpreter, the machine and which sseparse build is measured: pure Python, or the
+    optional compiled one (docs/compiled.md)."""
+    from sseparse._compiled import COMPILED  # (imports sseparse: not needed for --help)
+
+    build = "compiled (mypyc)" if COMPILED else "pure Python"
+    return (
+        f"Python {platform.python_version()} on {platform.machine()} ({platform.system()}); "
+        f"sseparse {build}"
+    )
 
 
 def parser() -> argparse.ArgumentParser:

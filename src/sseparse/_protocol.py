@@ -17,11 +17,22 @@ from __future__ import annotations
 import contextlib
 from collections import deque
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import ParseError, UsageError
 
-__all__ = ["BytesLike", "Decoder", "check_data", "check_limit", "check_name"]
+try:
+    # The optional compiled build (docs/compiled.md): the classes mypyc compiles that other
+    # classes (interpreted ones included) subclass are marked with this. Pure Python never
+    # needs it, and mypy_extensions is not a dependency: without it the marker does nothing.
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - mypy_extensions comes with the dev tools
+
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Any:  # type: ignore[misc]
+        return lambda cls: cls
+
+
+__all__ = ["BytesLike", "Decoder", "check_data", "check_limit", "check_name", "mypyc_attr"]
 
 T = TypeVar("T")
 
@@ -63,6 +74,7 @@ def check_name(name: str, value: object, *, optional: bool = False) -> None:
         raise UsageError(f"{name} must be a str, got {type(value).__name__} {value!r:.40}")
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Decoder(Generic[T]):
     """Base of every decoder: subclasses implement ``_decode`` and ``_finish``."""
 

@@ -17,10 +17,10 @@ the JSON lines decoder the same way (``JSONLinesDecoder._sink``): no ``JSONRecor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ._fastjson import json_reader
-from ._protocol import BytesLike, Decoder, check_name
+from ._protocol import BytesLike, Decoder, check_name, mypyc_attr
 from .detect import AutoDetector, BodySniffer, error_from_body, framing_options
 from .dialects import Dialect, dialect_class
 from .dialects._base import malformed
@@ -59,6 +59,7 @@ def _shape_error(exc: Exception, *, offset: int, payload: str | bytes) -> Malfor
     return found
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class StreamParser(Decoder[Event]):
     """Bytes in, typed LLM events out.
 
@@ -87,25 +88,28 @@ class StreamParser(Decoder[Event]):
     )
 
     # Tests switch this off in a subclass to compare the sink path with the generic one.
-    _allow_sinks = True
+    _allow_sinks: ClassVar[bool] = True
 
     def __init__(
         self,
-        dialect: str = "auto",
+        dialect: object = "auto",
         *,
-        format: str | None = None,
-        strict: bool = False,
-        fast: bool = False,
+        format: object = None,
+        strict: object = False,
+        fast: object = False,
         **options: Any,
     ):
+        # (Typed object, checked here: the compiled build, docs/compiled.md, would otherwise
+        # check the types itself and raise TypeError, not UsageError.)
         super().__init__()
         check_name("dialect", dialect)
         check_name("format", format, optional=True)
+        assert isinstance(dialect, str) and (format is None or isinstance(format, str))
         if type(strict) is not bool:
             raise UsageError(f"strict must be True or False, not {strict!r}")
         self._strict = strict
         json_reader(fast)  # UsageError: not a bool, or True without the extra
-        self._fast = fast
+        self._fast = fast is True
         self._sinks = False  # the SSE decoder calls the dialect (see the module doc)
         # When set, feed is this decoder's feed.
         self._direct: SSEDecoder | JSONLinesDecoder | None = None

@@ -187,10 +187,12 @@ class SSEDecoder(Decoder[SSERecord]):
     def __init__(
         self,
         *,
-        last_event_id: str = "",
-        comments: bool = False,
-        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        last_event_id: object = "",
+        comments: object = False,
+        max_event_size: object = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
+        # (Typed object, checked here: the compiled build, docs/compiled.md, would otherwise
+        # check the types itself and raise TypeError, not UsageError.)
         super().__init__()
         if not isinstance(last_event_id, str):
             raise UsageError(f"last_event_id must be a str, got {type(last_event_id).__name__}")

@@ -1,0 +1,75 @@
+"""The optional compiled build (docs/compiled.md): what differs in a compiled class, checked in
+whichever build runs the suite (.ci/run runs a part of it against the installed compiled wheel,
+with SSEPARSE_EXPECT_COMPILED=1)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+
+import pytest
+
+from sseparse import SSEDecoder, StreamParser, UsageError
+from sseparse._compiled import COMPILED, MODULES
+from sseparse._protocol import Decoder
+from sseparse.detect import _COMPILED_OPTIONS
+
+DATA = b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n'
+
+
+def test_the_build_is_the_one_expected() -> None:
+    # .ci/run sets this where it installed the compiled wheel: the suite must not silently
+    # test the pure modules there.
+    expected = os.environ.get("SSEPARSE_EXPECT_COMPILED") == "1"
+    assert expected == COMPILED
+    # All or none: a half-compiled set would mean a stale build.
+    assert all(str(module.__file__).endswith(".py") for module in MODULES) != COMPILED
+
+
+def test_the_option_names_of_a_compiled_decoder_are_its_signature() -> None:
+    # A compiled class shows no signature: "auto" takes the SSE options from _COMPILED_OPTIONS.
+    shown = set(inspect.signature(SSEDecoder).parameters)
+    assert shown == (set() if COMPILED else set(_COMPILED_OPTIONS["SSEDecoder"]))
+    parser = StreamParser(max_event_size=64, last_event_id="7", comments=True)
+    assert parser.feed(DATA) != [] and parser.last_event_id == "7"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dialect": 1}, "dialect must be a str"),
+        ({"dialect": "openai", "format": b"sse"}, "format must be a str"),
+        ({"dialect": "openai", "strict": 1}, "strict must be True or False"),
+        ({"dialect": "openai", "fast": 0}, "fast must be True or False"),
+        ({"dialect": "openai", "max_event_size": "1"}, "max_event_size must be a positive int"),
+        ({"dialect": "openai", "last_event_id": 7}, "last_event_id must be a str"),
+    ],
+)
+def test_constructor_arguments_of_the_wrong_type_are_usage_errors(
+    kwargs: dict[str, object], message: str
+) -> None:
+    # Compiled code checks the declared type of an argument itself (TypeError): the
+    # constructors declare object and check it here.
+    with pytest.raises(UsageError, match=message):
+        StreamParser(**kwargs)  # type: ignore[arg-type]
+
+
+def test_interpreted_subclasses_of_compiled_classes() -> None:
+    class Counting(Decoder[int]):
+        """A framing of one's own on the compiled base: one item per fed fragment."""
+
+        def _decode(self, data: bytes, out: list[int]) -> None:
+            out.append(len(data))
+
+        def _finish(self, out: list[int]) -> None:
+            out.append(0)
+
+    decoder = Counting()
+    assert decoder.feed(b"abc") == [3] and decoder.close() == [0]
+
+    class Generic(StreamParser):
+        _allow_sinks = False  # a class attribute a subclass may override
+
+    parser, plain = Generic("openai"), StreamParser("openai")
+    assert parser.feed(DATA) == plain.feed(DATA) != []
+    assert not parser._sinks and plain._sinks
