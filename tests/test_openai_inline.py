@@ -1,5 +1,5 @@
-"""The OpenAI chat dialect reads the common chunk (one choice, a text delta alone) inline in
-``on_message``; every other chunk goes to ``on_chunk``. Whatever a chunk holds, the inline
+"""The OpenAI chat dialect reads the common chunks (one choice, a text delta alone or
+tool-call deltas alone) inline in ``on_message``; every other chunk goes to ``on_chunk``. Whatever a chunk holds, the inline
 read must give exactly what ``on_chunk`` gives (events, their ``raw``, and errors), with
 either JSON reader; and drifted streams (fields of the common chunk given other JSON types)
 must give the same events with ``fast=True`` as without."""
@@ -32,6 +32,39 @@ TEXT_CHUNK: dict[str, Any] = {
     ],
     "usage": None,
     "obfuscation": "UZoL8",
+}
+
+# A tool-call chunk (the first of a call: it opens it) and the next one of the same call.
+TOOL_CHUNK: dict[str, Any] = {
+    **TEXT_CHUNK,
+    "choices": [
+        {
+            "index": 0,
+            "delta": {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "search", "arguments": '{"q'},
+                    }
+                ]
+            },
+            "logprobs": None,
+            "finish_reason": None,
+        }
+    ],
+}
+TOOL_CHUNK_NEXT: dict[str, Any] = {
+    **TEXT_CHUNK,
+    "choices": [
+        {
+            "index": 0,
+            "delta": {"tool_calls": [{"index": 0, "function": {"arguments": '": 1}'}}]},
+            "logprobs": None,
+            "finish_reason": None,
+        }
+    ],
 }
 
 # What a field of the common chunk may turn into: every JSON type, and the values next to
@@ -67,6 +100,11 @@ PLACES = [
     ("error",),
     ("prompt_filter_results",),
     ("id",),
+    ("choices", 0, "delta", "tool_calls", 0),
+    ("choices", 0, "delta", "tool_calls", 0, "index"),
+    ("choices", 0, "delta", "tool_calls", 0, "function"),
+    ("choices", 0, "delta", "tool_calls", 0, "function", "arguments"),
+    ("choices", 0, "delta", "tool_calls", 1),
 ]
 
 
@@ -99,8 +137,10 @@ def _edit(chunk: Any, place: tuple[Any, ...], value: Any, delete: bool) -> None:
 
 @st.composite
 def chunks(draw: st.DrawFn) -> dict[str, Any]:
-    """The common text chunk with up to three of its fields changed or removed."""
-    chunk = copy.deepcopy(TEXT_CHUNK)
+    """A common chunk (text or tool call) with up to three of its fields changed or removed."""
+    chunk: dict[str, Any] = copy.deepcopy(
+        draw(st.sampled_from([TEXT_CHUNK, TOOL_CHUNK, TOOL_CHUNK_NEXT]))
+    )
     for _ in range(draw(st.integers(0, 3))):
         place = draw(st.sampled_from(PLACES))
         _edit(chunk, place, draw(st.sampled_from(VALUES)), draw(st.booleans()))
@@ -134,12 +174,14 @@ def _same_as_on_chunk(
     general = _dialect(cls, fast, started)
     found = _outcome(lambda out: inline.on_message(text, 0, out))
     assert found == _outcome(lambda out: general.on_chunk(json.loads(text), out)), text
-    # The state left behind (a started stream, open calls) is the same too: the next chunk
-    # reads alike.
-    after = json.dumps(TEXT_CHUNK)
-    assert _outcome(lambda out: inline.on_message(after, 0, out)) == _outcome(
-        lambda out: general.on_message(after, 0, out)
-    )
+    # The state left behind (a started stream, open calls) is the same too: the next chunks
+    # read alike, and so does the end of the stream.
+    for after in (TOOL_CHUNK_NEXT, TEXT_CHUNK):
+        following = json.dumps(after)
+        assert _outcome(lambda out, t=following: inline.on_message(t, 0, out)) == _outcome(
+            lambda out, t=following: general.on_message(t, 0, out)
+        )
+    assert _outcome(inline.on_end) == _outcome(general.on_end)
     return found
 
 
@@ -193,6 +235,51 @@ def test_the_edges_of_the_inline_read(
     if "TextDelta" in names:
         delta = found[names.index("TextDelta")]
         assert delta[0].text == " more" and delta[1] == chunk  # raw: the chunk itself
+
+
+@pytest.mark.parametrize("cls", [OpenAIChatDialect, MistralDialect])
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize(
+    ("base", "place", "value", "events"),
+    [
+        (TOOL_CHUNK, None, None, ["ToolCallStart", "ToolCallDelta"]),  # inline
+        # A delta for a call never opened opens it (inline too).
+        (TOOL_CHUNK_NEXT, None, None, ["ToolCallStart", "ToolCallDelta"]),
+        # Read by on_chunk (which adds Other for the filter results only if nothing else).
+        (TOOL_CHUNK, ("prompt_filter_results",), [], ["ToolCallStart", "ToolCallDelta"]),
+        (TOOL_CHUNK, ("choices", 0, "delta", "tool_calls"), [], []),
+        (TOOL_CHUNK, ("choices", 0, "delta", "tool_calls", 0), "x", ["TypeError"]),
+        (
+            TOOL_CHUNK,
+            ("choices", 0, "finish_reason"),
+            "tool_calls",
+            ["ToolCallStart", "ToolCallDelta", "ToolCallEnd", "Finish"],
+        ),
+        (
+            TOOL_CHUNK,
+            ("choices", 0, "delta", "tool_calls", 1),
+            TOOL_CHUNK_NEXT["choices"][0]["delta"]["tool_calls"][0],
+            ["ToolCallStart", "ToolCallDelta", "ToolCallDelta"],
+        ),
+    ],
+)
+def test_the_edges_of_the_inline_tool_call_read(
+    cls: type[OpenAIChatDialect],
+    fast: bool,
+    base: dict[str, Any],
+    place: tuple[Any, ...] | None,
+    value: Any,
+    events: list[str],
+) -> None:
+    chunk = copy.deepcopy(base)
+    if place is not None:
+        _edit(chunk, place, value, delete=False)
+    found = _same_as_on_chunk(cls, chunk, fast=fast, started=True)
+    names = [
+        item[0].__name__ if type(item[0]) is type else type(item[0]).__name__ for item in found
+    ]
+    assert names == events
+    assert all(raw == chunk for _, raw in found if names[0] != "TypeError")
 
 
 # Every field the inline read looks at, given each JSON type, in every OpenAI chat capture:
