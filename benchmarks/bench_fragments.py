@@ -196,6 +196,13 @@ def _feed_all(decoder: Any, chunks: list[bytes]) -> int:
     return n + len(decoder.close())
 
 
+def _build() -> str:
+    """Which sseparse build runs: the default pure-Python one or the compiled one."""
+    from sseparse._compiled import COMPILED
+
+    return "compiled (mypyc, docs/compiled.md)" if COMPILED else "pure-Python"
+
+
 def _fast_available(dialect: str) -> bool:
     """Whether ``StreamParser(..., fast=True)`` exists here (a keyword another change adds)."""
     try:
@@ -745,6 +752,7 @@ def main(*, quick: bool = False, write: bool = False) -> str:
         f"{settings.rounds} interleaved rounds of CPU time ({settings.small_rounds} at 1 "
         f"byte, {settings.big_rounds} for the big event at full size) after a checked first run; a first run over {settings.budget:g} s of CPU is "
         f"stopped. Load average at the start: {os.getloadavg()[0]:.1f}. "
+        f"The sseparse measured is the {_build()} build. "
         "`StreamParser(..., fast=True)` is shown where the keyword exists"
         + ("." if _fast_available("openai") else " (not in this build)."),
         "",
