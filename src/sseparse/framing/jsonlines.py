@@ -32,7 +32,7 @@ from .._build import fast_maker
 from .._fastjson import json_reader
 from .._json import describe
 from .._protocol import BytesLike, Decoder, check_limit
-from ..errors import InvalidJSON, LimitExceeded, ParseError, quote
+from ..errors import InvalidJSON, LimitExceeded, quote
 from .records import JSONRecord
 
 __all__ = ["DEFAULT_MAX_LINE_SIZE", "JSONLinesDecoder", "LineSink", "new_record"]
@@ -110,30 +110,16 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     def feed(self, data: BytesLike) -> list[JSONRecord]:
         """Buffer *data* and return every record now complete, in order (see
         ``Decoder.feed`` for the contract and what it raises)."""
-        if type(data) is bytes:
-            if 0x0A not in data:  # (memchr) inside one line: the bytes are only held
-                # One test instead of the layers below, for the cost every small fragment
-                # pays. Measured with it removed (CPython instructions, callgrind,
-                # JSONLinesDecoder over bench_fragments' Ollama NDJSON corpus, 150 KB):
-                # 1.94x the instructions at 1-byte fragments, 1.07x at 64 bytes.
-                pending = self._pending
-                if len(pending) + len(data) <= self._hold:
-                    pending += data
-                    return []
-            if self._hold >= 0:  # no fault, nothing queued, not closed
-                # Decoder.feed + _decode_into without their layers of calls; the same
-                # contract (records before a fault first, then the fault, sticky).
-                # Measured with it removed (as above): 1.06x the instructions at 64-byte
-                # fragments, 1.005x at 1460.
-                out: list[JSONRecord] = []
-                try:
-                    self._decode(data, out)
-                except ParseError as exc:
-                    self._error = exc  # (as SSEDecoder.feed: re-raised with a fresh traceback)
-                    if not out:
-                        raise
-                return out
-        return super().feed(data)
+        if type(data) is bytes and 0x0A not in data:  # (memchr) inside one line: only held
+            # One test instead of the layers below, for the cost every small fragment
+            # pays. Measured with it removed (CPython instructions, callgrind,
+            # JSONLinesDecoder over bench_fragments' Ollama NDJSON corpus, 150 KB):
+            # 1.94x the instructions at 1-byte fragments, 1.07x at 64 bytes.
+            pending = self._pending
+            if len(pending) + len(data) <= self._hold:
+                pending += data
+                return []
+        return Decoder.feed(self, data)
 
     def receive_data(self, data: BytesLike) -> None:
         """See ``Decoder.receive_data`` (what it raises included)."""

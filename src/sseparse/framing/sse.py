@@ -58,7 +58,7 @@ from typing import Any
 
 from .._build import fast_maker
 from .._protocol import BytesLike, Decoder
-from ..errors import LimitExceeded, ParseError, UsageError, quote
+from ..errors import LimitExceeded, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
 
 __all__ = ["DEFAULT_MAX_EVENT_SIZE", "SSEDecoder", "window"]
@@ -279,18 +279,7 @@ class SSEDecoder(Decoder[SSERecord]):
             if len(pending) + len(data) <= self._hold:
                 pending += data
                 return []
-        if type(data) is bytes and self._error is None and not self._queue and not self._closed:
-            # Decoder.feed + _decode_into without their layers of calls, for the common case;
-            # the same contract (records before a fault first, then the fault, sticky).
-            out: list[SSERecord] = []
-            try:
-                self._decode(data, out)
-            except ParseError as exc:
-                self._error = exc
-                if not out:
-                    raise
-            return out
-        return super().feed(data)
+        return Decoder.feed(self, data)
 
     # -- the decoder hooks --------------------------------------------------------------------
 
