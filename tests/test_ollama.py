@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sseparse.accumulate import Accumulator
-from sseparse.dialects import dialect_class, ollama
+from sseparse.dialects import dialect_class
+from sseparse.dialects._make import text_delta
 from sseparse.dialects.ollama import OllamaDialect, unix_seconds
 from sseparse.errors import InvalidJSON
 from sseparse.events import (
@@ -311,7 +312,7 @@ def test_created_at(stamp: str, seconds: int | None) -> None:
 
 def test_fast_built_text_delta_is_an_ordinary_event() -> None:
     raw = {"message": {"content": "x"}}
-    fast = ollama._text_delta("x", 0, raw)
+    fast = text_delta("x", 0, raw)
     assert type(fast) is TextDelta
     assert fast == TextDelta(text="x") and repr(fast) == repr(TextDelta(text="x"))
     assert (fast.text, fast.choice, fast.raw) == ("x", 0, raw)

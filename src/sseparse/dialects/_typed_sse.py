@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .._build import fast_maker
-from ..events import Event, KeepAlive, Other, TextDelta
+from ..events import Event, KeepAlive, Other
 from ..framing.records import SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, Handler, load_json, malformed
+from ._make import text_delta
 
 __all__ = ["TypedJSONDialect"]
-
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 
 class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
@@ -93,6 +91,6 @@ class TypedJSONDialect(Dialect[SSEEvent | SSEComment | SSERetry]):
         if value.get("type") == self.text_event:
             text = self.text_of(value)
             if type(text) is str and text:
-                out.append(_text_delta(text, 0, value))
+                out.append(text_delta(text, 0, value))
                 return
         self.on_json(value, out, offset=offset, payload=data)

@@ -82,7 +82,6 @@ import dataclasses
 from typing import Any, ClassVar
 
 from .. import _json
-from .._build import fast_maker
 from .._fastjson import Loads
 from ..events import (
     Citation,
@@ -94,7 +93,6 @@ from ..events import (
     ReasoningSignature,
     ServerToolResult,
     StreamStart,
-    TextDelta,
     Usage,
 )
 from ..framing.eventstream import EventStreamMessage
@@ -102,15 +100,11 @@ from ._base import Dialect, load_json, malformed
 from ._calls import Calls
 from ._fields import count, describe_str, opt_answer_str
 from ._finish import finish
+from ._make import text_delta
 from ._usage import build_usage
 
 __all__ = ["BedrockConverseDialect"]
 
-# One TextDelta per contentBlockDelta frame on the hot path: built through its slots (see
-# _build). Measured against TextDelta(...) (CPython instructions, callgrind,
-# StreamParser("bedrock-converse") over bench_fragments' Bedrock corpus, 150 KB): 1.09x the
-# instructions at 1460-byte fragments.
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 _FINISH: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -309,7 +303,7 @@ class BedrockConverseDialect(_Bedrock):
                     "delta.text is not a string", offset=record.offset, payload=record.payload
                 )
             out.append(
-                _text_delta(text, 0, payload)
+                text_delta(text, 0, payload)
                 if text
                 else Other(kind="contentBlockDelta", raw=payload)
             )

@@ -96,7 +96,6 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._build import fast_maker
 from ..events import (
     Citation,
     Event,
@@ -105,11 +104,9 @@ from ..events import (
     KeepAlive,
     Other,
     ProviderError,
-    ReasoningDelta,
     ReasoningSignature,
     ServerToolResult,
     StreamStart,
-    TextDelta,
 )
 from ..framing.records import JSONRecord, SSEComment, SSEEvent, SSERetry
 from ._base import Dialect, load_json, malformed
@@ -117,6 +114,7 @@ from ._calls import Calls
 from ._claims import json_of
 from ._fields import count, describe_str, opt_answer_str
 from ._finish import enum_word, finish
+from ._make import reasoning_delta, text_delta
 from ._usage import usage_of_counts
 
 __all__ = ["FINISH_REASONS", "FINISH_REASONS_BY_NUMBER", "GeminiDialect"]
@@ -189,9 +187,6 @@ _USAGE_FIELDS = (
     "cachedContentTokenCount",
     "totalTokenCount",
 )
-# Built once per part: (text, choice, raw).
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
-_reasoning_delta = fast_maker(ReasoningDelta, "text", "choice", "raw")
 _USAGE_NAMES = tuple(map(repr, _USAGE_FIELDS))
 _INT_OR_NONE = frozenset({int, type(None)})
 _NO_COUNTS = (None,) * len(_USAGE_FIELDS)
@@ -432,7 +427,7 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         if type(text) is str and len(part) == 1:
             # A part that is text alone, nearly every part: what the rest would do with it.
             if text:
-                out.append(_text_delta(text, choice, chunk))
+                out.append(text_delta(text, choice, chunk))
             return
         thought = part.get("thought", False)
         if not isinstance(thought, bool):
@@ -441,9 +436,9 @@ class GeminiDialect(Dialect[SSEEvent | SSERetry | SSEComment | JSONRecord]):
         text = opt_answer_str(text, "'text'")
         if text:
             if thought:
-                out.append(_reasoning_delta(text, choice, chunk))
+                out.append(reasoning_delta(text, choice, chunk))
             else:
-                out.append(_text_delta(text, choice, chunk))
+                out.append(text_delta(text, choice, chunk))
         call = part.get("functionCall")
         if call is not None:
             self._function_call(_expect_dict(call, "'functionCall'"), choice, chunk, out)

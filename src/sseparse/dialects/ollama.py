@@ -55,7 +55,6 @@ import json
 import re
 from typing import Any, ClassVar
 
-from .._build import fast_maker
 from ..events import (
     Event,
     Finish,
@@ -72,6 +71,7 @@ from ._claims import json_of
 from ._errors import provider_error
 from ._fields import answer_str, describe_int, describe_str
 from ._finish import finish
+from ._make import text_delta
 from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
@@ -95,10 +95,6 @@ def unix_seconds(stamp: str) -> int | None:
         shift = int(m.group(9)) * 3600 + int(m.group(10)) * 60
         seconds -= shift if m.group(8) == "+" else -shift
     return seconds
-
-
-# One TextDelta per NDJSON line on the hot path: built through its slots (see _build).
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
 
 
 class OllamaDialect(Dialect[JSONRecord]):
@@ -154,7 +150,7 @@ class OllamaDialect(Dialect[JSONRecord]):
             ):
                 content = message["content"]
                 if type(content) is str and content:
-                    out.append(_text_delta(content, 0, value))
+                    out.append(text_delta(content, 0, value))
                     return
         except (KeyError, TypeError, IndexError):
             pass

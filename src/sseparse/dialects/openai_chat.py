@@ -51,21 +51,15 @@ import json
 from typing import Any, ClassVar
 
 from .. import _json
-from .._build import fast_maker
 from .._fastjson import Loads, short_reader
 from .._json import MAX_DEPTH
 from ..events import (
     Citation,
     Event,
     FinishReason,
-    KeepAlive,
     Other,
-    ReasoningDelta,
     ReasoningSignature,
-    RefusalDelta,
     StreamStart,
-    TextDelta,
-    ToolCallDelta,
     Usage,
 )
 from ..framing.records import SSEComment, SSEEvent, SSERecord
@@ -75,6 +69,7 @@ from ._claims import json_of
 from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
 from ._finish import finish
+from ._make import keep_alive, reasoning_delta, refusal_delta, text_delta, tool_call_delta
 from ._usage import build_usage, sub
 
 __all__ = ["FINISH_REASONS", "OpenAIChatDialect", "provider_error", "usage_event"]
@@ -92,15 +87,6 @@ _str = str
 _dict = dict
 _list = list
 _int = int
-
-
-# The events built once per chunk, made fast: (text, choice, raw) and (index, arguments,
-# choice, raw).
-_text_delta = fast_maker(TextDelta, "text", "choice", "raw")
-_reasoning_delta = fast_maker(ReasoningDelta, "text", "choice", "raw")
-_refusal_delta = fast_maker(RefusalDelta, "text", "choice", "raw")
-_tool_call_delta = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
-_keep_alive = fast_maker(KeepAlive, "raw")  # keep-alive comments come as often as chunks
 
 
 class _Choice:
@@ -222,7 +208,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             else:
                 self._on_typed_event(record, out)
         elif type(record) is SSEComment:
-            out.append(_keep_alive(record))
+            out.append(keep_alive(record))
         else:  # SSERetry, or a record kind this dialect does not know
             out.append(Other(kind=type(record).__name__, raw=record))
 
@@ -278,7 +264,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                 if type(index) is _int and index >= 0:
                     content = delta.get("content")
                     if type(content) is _str and content:
-                        out.append(_text_delta(content, index, chunk))
+                        out.append(text_delta(content, index, chunk))
                         return
                     calls = delta.get("tool_calls")
                     if type(calls) is _list and calls and "prompt_filter_results" not in chunk:
@@ -364,7 +350,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             elif type(content) is _str:
                 # The common cases first: a text delta, or tool-call deltas, alone.
                 if content:
-                    out.append(_text_delta(content, index, chunk))
+                    out.append(text_delta(content, index, chunk))
             else:
                 tool_calls = delta.get("tool_calls")
                 if type(tool_calls) is _list and tool_calls:
@@ -395,7 +381,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     raise TypeError(f"{key} is {type(text).__name__}, not a string")
                 if text:
                     if not said:
-                        out.append(_reasoning_delta(text, index, chunk))
+                        out.append(reasoning_delta(text, index, chunk))
                     said = True
         details = delta.get("reasoning_details")
         if details is not None:
@@ -403,7 +389,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if content is not None:
             if type(content) is _str:
                 if content:
-                    out.append(_text_delta(content, index, chunk))
+                    out.append(text_delta(content, index, chunk))
             elif type(content) is _list:
                 for part in content:
                     self.content_part(part, index, chunk, out)
@@ -414,7 +400,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if type(refusal) is not _str:
                 raise TypeError(f"refusal is {type(refusal).__name__}, not a string")
             if refusal:
-                out.append(_refusal_delta(refusal, index, chunk))
+                out.append(refusal_delta(refusal, index, chunk))
         annotations = delta.get("annotations")
         if annotations is not None:
             if type(annotations) is not _list:
@@ -452,7 +438,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             if kind == "reasoning.text" or kind == "reasoning.summary":
                 text = _name(item.get("text" if kind == "reasoning.text" else "summary"), kind)
                 if text is not None and not said:
-                    out.append(_reasoning_delta(text, index, chunk))
+                    out.append(reasoning_delta(text, index, chunk))
             else:
                 out.append(Other(kind=_str(kind), raw=chunk))
             signature = _name(item.get("signature"), "signature")
@@ -469,7 +455,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
         if kind == "text":
             text = _name(part.get("text"), "text part")
             if text is not None:
-                out.append(_text_delta(text, index, chunk))
+                out.append(text_delta(text, index, chunk))
         elif kind == "thinking":
             thinking = part.get("thinking")
             if type(thinking) is _list:
@@ -479,7 +465,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                     if inner.get("type", "text") == "text":
                         text = _name(inner.get("text"), "thinking text")
                         if text is not None:
-                            out.append(_reasoning_delta(text, index, chunk))
+                            out.append(reasoning_delta(text, index, chunk))
                     elif inner.get("type") == "reference":
                         out.append(Citation(value=inner, choice=index, raw=chunk))
                     else:
@@ -487,7 +473,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             else:
                 text = _name(thinking, "thinking")
                 if text is not None:
-                    out.append(_reasoning_delta(text, index, chunk))
+                    out.append(reasoning_delta(text, index, chunk))
         elif kind == "reference":
             out.append(Citation(value=part, choice=index, raw=chunk))
         else:
@@ -518,7 +504,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                         state.touch(known)
                         if arguments:
                             known.parts.append(arguments)
-                            out.append(_tool_call_delta(known.ordinal, arguments, index, chunk))
+                            out.append(tool_call_delta(known.ordinal, arguments, index, chunk))
                         return
         function = call.get("function")
         args_key = "arguments"
@@ -570,7 +556,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             state.touch(target)
         if arguments:
             target.parts.append(arguments)
-            out.append(_tool_call_delta(target.ordinal, arguments, index, chunk))
+            out.append(tool_call_delta(target.ordinal, arguments, index, chunk))
 
     def _function_call(self, fc: Any, index: int, chunk: Any, out: list[Event]) -> None:
         """Legacy ``delta.function_call``: one call per choice, name first, then arguments."""
@@ -588,7 +574,7 @@ class OpenAIChatDialect(Dialect[SSERecord]):
             state.touch(call)
         if arguments:
             call.parts.append(arguments)
-            out.append(_tool_call_delta(call.ordinal, arguments, index, chunk))
+            out.append(tool_call_delta(call.ordinal, arguments, index, chunk))
 
     def close_calls(self, raw: Any, out: list[Event]) -> None:
         """``ToolCallEnd`` for the open calls of every choice, re-opened ones included (the

@@ -1,0 +1,21 @@
+"""The events a dialect builds once per chunk, made through their slots (``_build.fast_maker``,
+about half the cost of the dataclass constructor): one maker per event kind, for every
+dialect. Each takes the event's fields positionally, in the order of its name.
+
+Measured against the constructor (CPython instructions, callgrind, bench_fragments' corpora,
+2026-12-07): ``TextDelta`` built by its constructor costs ``StreamParser("bedrock-converse")``
+1.09x the instructions at 1460-byte fragments, and ``StreamParser("gemini")`` 1.04x.
+"""
+
+from __future__ import annotations
+
+from .._build import fast_maker
+from ..events import KeepAlive, ReasoningDelta, RefusalDelta, TextDelta, ToolCallDelta
+
+__all__ = ["keep_alive", "reasoning_delta", "refusal_delta", "text_delta", "tool_call_delta"]
+
+text_delta = fast_maker(TextDelta, "text", "choice", "raw")
+reasoning_delta = fast_maker(ReasoningDelta, "text", "choice", "raw")
+refusal_delta = fast_maker(RefusalDelta, "text", "choice", "raw")
+tool_call_delta = fast_maker(ToolCallDelta, "index", "arguments", "choice", "raw")
+keep_alive = fast_maker(KeepAlive, "raw")  # keep-alive comments come as often as chunks
