@@ -185,6 +185,26 @@ def _same_as_on_chunk(
     return found
 
 
+def _read_edited(
+    cls: type[OpenAIChatDialect],
+    base: dict[str, Any],
+    place: tuple[Any, ...] | None,
+    value: Any,
+    *,
+    fast: bool,
+) -> tuple[dict[str, Any], list[Any], list[str]]:
+    """*base* with *place* set to *value*, read inline and by ``on_chunk`` (which must agree):
+    the chunk, the outcome, and the names of its events (or of the exception)."""
+    chunk = copy.deepcopy(base)
+    if place is not None:
+        _edit(chunk, place, value, delete=False)
+    found = _same_as_on_chunk(cls, chunk, fast=fast, started=True)
+    names = [
+        item[0].__name__ if type(item[0]) is type else type(item[0]).__name__ for item in found
+    ]
+    return chunk, found, names
+
+
 @settings(max_examples=150)
 @given(chunk=chunks(), fast=st.booleans(), started=st.booleans())
 def test_any_chunk_reads_as_on_chunk_reads_it(
@@ -224,13 +244,7 @@ def test_the_edges_of_the_inline_read(
     value: Any,
     events: list[str],
 ) -> None:
-    chunk = copy.deepcopy(TEXT_CHUNK)
-    if place is not None:
-        _edit(chunk, place, value, delete=False)
-    found = _same_as_on_chunk(cls, chunk, fast=fast, started=True)
-    names = [
-        item[0].__name__ if type(item[0]) is type else type(item[0]).__name__ for item in found
-    ]
+    chunk, found, names = _read_edited(cls, TEXT_CHUNK, place, value, fast=fast)
     assert names == events
     if "TextDelta" in names:
         delta = found[names.index("TextDelta")]
@@ -271,13 +285,7 @@ def test_the_edges_of_the_inline_tool_call_read(
     value: Any,
     events: list[str],
 ) -> None:
-    chunk = copy.deepcopy(base)
-    if place is not None:
-        _edit(chunk, place, value, delete=False)
-    found = _same_as_on_chunk(cls, chunk, fast=fast, started=True)
-    names = [
-        item[0].__name__ if type(item[0]) is type else type(item[0]).__name__ for item in found
-    ]
+    chunk, found, names = _read_edited(cls, base, place, value, fast=fast)
     assert names == events
     assert all(raw == chunk for _, raw in found if names[0] != "TypeError")
 
