@@ -51,7 +51,8 @@ from openai._streaming import SSEDecoder as OpenAISDKDecoder
 from openai.types.chat import ChatCompletionChunk
 
 from benchmarks._harness import Candidate, bind, compare, fragments, table
-from sseparse.dialects.openai_chat import OpenAIChatDialect, _text_delta
+from sseparse.dialects._make import text_delta
+from sseparse.dialects.openai_chat import OpenAIChatDialect
 from sseparse.events import TextDelta
 from sseparse.framing.sse import SSEDecoder
 from sseparse.parser import StreamParser
@@ -295,7 +296,7 @@ def _breakdown(data: bytes) -> str:
 
     def construct_fast() -> None:
         for v in values:
-            _text_delta("x", 0, v)
+            text_delta("x", 0, v)
 
     def loads_kept() -> None:
         kept = [json.loads(p) for p in payloads if p != "[DONE]"]
