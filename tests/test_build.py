@@ -1,4 +1,5 @@
-"""``_build.fast_maker``: the hot-path builder gives objects identical to the constructor."""
+"""``_build.fast_maker`` and ``slot_setters``: the hot-path builders give objects identical to
+the constructor, and refuse a class they cannot build exactly."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from sseparse import events
-from sseparse._build import fast_maker
+from sseparse._build import fast_maker, slot_setters
 from sseparse.framing.records import JSONRecord, SSEEvent
 
 
@@ -52,3 +53,30 @@ def test_post_init_is_honoured_by_falling_back() -> None:
     assert make(1) == Checked(n=1)
     with pytest.raises(ValueError):
         make(-1)
+
+
+def test_slot_setters_build_the_constructed_object() -> None:
+    set_type, set_data, set_id, set_offset = slot_setters(
+        SSEEvent, "type", "data", "last_event_id", "offset"
+    )
+    made = object.__new__(SSEEvent)
+    set_type(made, "ping")
+    set_data(made, "{}")
+    set_id(made, "7")
+    set_offset(made, 12)
+    built = SSEEvent(type="ping", data="{}", last_event_id="7", offset=12)
+    assert made == built and repr(made) == repr(built) and made.offset == 12
+
+
+def test_slot_setters_refuse_what_an_inline_build_would_get_wrong() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Checked:
+        n: int
+
+        def __post_init__(self) -> None:
+            raise AssertionError("never run by an inline build")
+
+    with pytest.raises(TypeError, match="SSEEvent"):
+        slot_setters(SSEEvent, "type", "data")  # a field left unset
+    with pytest.raises(TypeError, match="Checked"):
+        slot_setters(Checked, "n")
