@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from sseparse import SSEDecoder, StreamParser, UsageError
+from sseparse import JSONLinesDecoder, LimitExceeded, SSEDecoder, StreamParser, UsageError
 from sseparse._compiled import COMPILED, MODULES
 from sseparse._protocol import Decoder
 from sseparse.detect import _COMPILED_OPTIONS
@@ -26,12 +26,20 @@ def test_the_build_is_the_one_expected() -> None:
     assert all(str(module.__file__).endswith(".py") for module in MODULES) != COMPILED
 
 
-def test_the_option_names_of_a_compiled_decoder_are_its_signature() -> None:
-    # A compiled class shows no signature: "auto" takes the SSE options from _COMPILED_OPTIONS.
-    shown = set(inspect.signature(SSEDecoder).parameters)
-    assert shown == (set() if COMPILED else set(_COMPILED_OPTIONS["SSEDecoder"]))
+@pytest.mark.parametrize("cls", [SSEDecoder, JSONLinesDecoder])
+def test_the_option_names_of_a_compiled_decoder_are_its_signature(cls: type) -> None:
+    # A compiled class shows no signature: "auto" takes its options from _COMPILED_OPTIONS.
+    shown = set(inspect.signature(cls).parameters)
+    assert shown == (set() if COMPILED else set(_COMPILED_OPTIONS[cls.__name__]))
+    assert set(_COMPILED_OPTIONS) == {SSEDecoder.__name__, JSONLinesDecoder.__name__}
+
+
+def test_auto_passes_each_compiled_decoder_its_options() -> None:
     parser = StreamParser(max_event_size=64, last_event_id="7", comments=True)
     assert parser.feed(DATA) != [] and parser.last_event_id == "7"
+    lines = StreamParser(max_line_size=8, max_event_size=64)
+    with pytest.raises(LimitExceeded):
+        lines.feed(b'{"message": {"content": "too long for eight bytes"}}\n')
 
 
 @pytest.mark.parametrize(
@@ -43,6 +51,7 @@ def test_the_option_names_of_a_compiled_decoder_are_its_signature() -> None:
         ({"dialect": "openai", "fast": 0}, "fast must be True or False"),
         ({"dialect": "openai", "max_event_size": "1"}, "max_event_size must be a positive int"),
         ({"dialect": "openai", "last_event_id": 7}, "last_event_id must be a str"),
+        ({"dialect": "ollama", "max_line_size": "1"}, "max_line_size must be an int"),
     ],
 )
 def test_constructor_arguments_of_the_wrong_type_are_usage_errors(
@@ -52,6 +61,15 @@ def test_constructor_arguments_of_the_wrong_type_are_usage_errors(
     # constructors declare object and check it here.
     with pytest.raises(UsageError, match=message):
         StreamParser(**kwargs)  # type: ignore[arg-type]
+
+
+def test_compiled_decoders_check_their_own_arguments() -> None:
+    with pytest.raises(UsageError, match="fast must be True or False"):
+        JSONLinesDecoder(fast=1)
+    with pytest.raises(UsageError, match="max_line_size must be an int"):
+        JSONLinesDecoder(max_line_size=None)
+    with pytest.raises(UsageError, match="max_event_size must be a positive int"):
+        SSEDecoder(max_event_size=2.5)
 
 
 def test_interpreted_subclasses_of_compiled_classes() -> None:

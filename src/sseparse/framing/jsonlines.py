@@ -80,7 +80,11 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
         "max_line_size",
     )
 
-    def __init__(self, *, max_line_size: int = DEFAULT_MAX_LINE_SIZE, fast: bool = False) -> None:
+    def __init__(
+        self, *, max_line_size: object = DEFAULT_MAX_LINE_SIZE, fast: object = False
+    ) -> None:
+        # (Typed object, checked here: the compiled build, docs/compiled.md, would otherwise
+        # check the types itself and raise TypeError, not UsageError.)
         super().__init__()
         self.max_line_size = check_limit("max_line_size", max_line_size)
         self._loads = json_reader(fast)
