@@ -8,9 +8,15 @@ import random
 
 import pytest
 
-from sseparse.errors import ChecksumMismatch, InvalidHeader, UsageError
+from sseparse.errors import ChecksumMismatch, InvalidHeader, LimitExceeded, UsageError
 from sseparse.framing.eventstream import EventStreamDecoder
-from sseparse.testing import assert_fragmentation_invariant, random_partition, run_feed, run_pull
+from sseparse.testing import (
+    Outcome,
+    assert_fragmentation_invariant,
+    random_partition,
+    run_feed,
+    run_pull,
+)
 
 from .test_eventstream_decoder import BEDROCK_HEADERS, frame, string_header
 
@@ -107,3 +113,61 @@ def test_direct_feed_returns_messages_before_a_fault_and_keeps_it() -> None:
         with pytest.raises(InvalidHeader) as info:
             call()
         assert info.value.offset == len(one) + 12
+
+
+def _flip(data: bytes, index: int) -> bytes:
+    damaged = bytearray(data)
+    damaged[index] ^= 1
+    return bytes(damaged)
+
+
+_GOOD = [
+    frame(BEDROCK_HEADERS, b'{"p":"%d"}' % i) if i % 3 else frame(string_header(b"k", b"v"), b"")
+    for i in range(6)
+]
+_BROKEN_VALUE = BEDROCK_HEADERS.replace(b"\x00\x05event", b"\x00\x05\xffvent")
+# A bad frame, the error it gives and that error's offset from the frame's first byte.
+_BAD = {
+    "prelude checksum": (_flip(frame(BEDROCK_HEADERS, b"x"), 9), ChecksumMismatch, 0),
+    "total under 16": (frame(b"", b"", total=12), InvalidHeader, 0),
+    "headers do not fit": (frame(BEDROCK_HEADERS, b"x", headers_len=500), InvalidHeader, 0),
+    "payload over the limit": (frame(BEDROCK_HEADERS, b"x" * 41), LimitExceeded, 0),
+    "message checksum": (_flip(frame(BEDROCK_HEADERS, b"x"), -1), ChecksumMismatch, 0),
+    "empty header name": (frame(b"\x00", b""), InvalidHeader, 12),
+    # The block of the frames around it, but for one byte: compared, then parsed.
+    "bad header value": (
+        frame(_BROKEN_VALUE, b"x"),
+        InvalidHeader,
+        12 + _BROKEN_VALUE.index(b"\x0d:message-type"),
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(_BAD))
+@pytest.mark.parametrize("at", range(len(_GOOD)))
+def test_a_bad_frame_at_each_position_of_a_fragment(fault: str, at: int) -> None:
+    """Several frames in one fragment with a bad one at each position: the messages before
+    it and the same error at the same offset, whether the frames come in one fragment
+    (this message's CRC read together with the next prelude), one per fragment or cut
+    anywhere."""
+    bad, error, offset = _BAD[fault]
+    before = b"".join(_GOOD[:at])
+    data = before + bad + b"".join(_GOOD[at:])
+
+    def decoder() -> EventStreamDecoder:
+        return EventStreamDecoder(max_payload_size=40)
+
+    expected = Outcome(decoder().feed(before), (error, len(before) + offset))
+    assert len(expected.items) == at
+    frames = [*_GOOD[:at], bad, *_GOOD[at:]]
+    for parts in (
+        [data],
+        frames,  # one frame per fragment: each message's CRC read alone
+        [b"".join(frames[i : i + 2]) for i in range(0, len(frames), 2)],
+        [data[i : i + 7] for i in range(0, len(data), 7)],
+        [data[:5], data[5:]],
+    ):
+        outcome, _ = run_feed(decoder, parts)
+        assert outcome == expected, fault
+        assert [m.offset for m in outcome.items] == [m.offset for m in expected.items]
+        assert run_pull(decoder, parts) == expected
