@@ -9,10 +9,18 @@ import os
 
 import pytest
 
-from sseparse import JSONLinesDecoder, LimitExceeded, SSEDecoder, StreamParser, UsageError
+from sseparse import (
+    EventStreamDecoder,
+    JSONLinesDecoder,
+    LimitExceeded,
+    SSEDecoder,
+    StreamParser,
+    UsageError,
+)
 from sseparse._compiled import COMPILED, MODULES
 from sseparse._protocol import Decoder
 from sseparse.detect import _COMPILED_OPTIONS
+from sseparse.encode import encode_event_stream
 
 DATA = b'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n'
 
@@ -26,12 +34,16 @@ def test_the_build_is_the_one_expected() -> None:
     assert all(str(module.__file__).endswith(".py") for module in MODULES) != COMPILED
 
 
-@pytest.mark.parametrize("cls", [SSEDecoder, JSONLinesDecoder])
+@pytest.mark.parametrize("cls", [SSEDecoder, JSONLinesDecoder, EventStreamDecoder])
 def test_the_option_names_of_a_compiled_decoder_are_its_signature(cls: type) -> None:
     # A compiled class shows no signature: "auto" takes its options from _COMPILED_OPTIONS.
     shown = set(inspect.signature(cls).parameters)
     assert shown == (set() if COMPILED else set(_COMPILED_OPTIONS[cls.__name__]))
-    assert set(_COMPILED_OPTIONS) == {SSEDecoder.__name__, JSONLinesDecoder.__name__}
+    assert set(_COMPILED_OPTIONS) == {
+        SSEDecoder.__name__,
+        JSONLinesDecoder.__name__,
+        EventStreamDecoder.__name__,
+    }
 
 
 def test_auto_passes_each_compiled_decoder_its_options() -> None:
@@ -40,6 +52,10 @@ def test_auto_passes_each_compiled_decoder_its_options() -> None:
     lines = StreamParser(max_line_size=8, max_event_size=64)
     with pytest.raises(LimitExceeded):
         lines.feed(b'{"message": {"content": "too long for eight bytes"}}\n')
+    frame = encode_event_stream({":event-type": "chunk"}, b'{"bytes": "longer than four"}')
+    with pytest.raises(LimitExceeded):
+        StreamParser(max_payload_size=4).feed(frame)
+    assert StreamParser().feed(frame) != []
 
 
 @pytest.mark.parametrize(
@@ -70,6 +86,8 @@ def test_compiled_decoders_check_their_own_arguments() -> None:
         JSONLinesDecoder(max_line_size=None)
     with pytest.raises(UsageError, match="max_event_size must be a positive int"):
         SSEDecoder(max_event_size=2.5)
+    with pytest.raises(UsageError, match="max_payload_size must be an int"):
+        EventStreamDecoder(max_payload_size="8")
 
 
 def test_interpreted_subclasses_of_compiled_classes() -> None:

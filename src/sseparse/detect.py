@@ -100,6 +100,7 @@ _OPTION_NAMES: dict[type, frozenset[str]] = {}
 _COMPILED_OPTIONS = {
     "SSEDecoder": frozenset({"last_event_id", "comments", "max_event_size"}),
     "JSONLinesDecoder": frozenset({"max_line_size", "fast"}),
+    "EventStreamDecoder": frozenset({"max_message_size", "max_headers_size", "max_payload_size"}),
 }
 
 

@@ -43,7 +43,7 @@ from types import MappingProxyType
 from typing import overload
 
 from .._build import slot_setters
-from .._protocol import BytesLike, Decoder, check_limit
+from .._protocol import BytesLike, Decoder, check_limit, mypyc_attr
 from ..errors import ChecksumMismatch, InvalidHeader, LimitExceeded, TruncatedStream
 from .eventstream_headers import Header, HeaderType, HeaderValue, parse_headers
 
@@ -73,6 +73,9 @@ _CACHE_MAX_BLOCK = 1024  # larger header blocks are parsed every time, never cac
 _COPY_MAX = 64 * 1024  # frames up to this size are CRC-checked from a copy (see _scan)
 
 
+# An ordinary class in the compiled build too (docs/compiled.md), like every record and
+# event: the same dataclass, built through its slots (_build.slot_setters).
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventStreamMessage:
     """One event-stream message: its ``headers`` in wire order and its ``payload``.
@@ -170,10 +173,12 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
     def __init__(
         self,
         *,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-        max_headers_size: int = DEFAULT_MAX_HEADERS_SIZE,
-        max_payload_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
+        max_message_size: object = DEFAULT_MAX_MESSAGE_SIZE,
+        max_headers_size: object = DEFAULT_MAX_HEADERS_SIZE,
+        max_payload_size: object = DEFAULT_MAX_PAYLOAD_SIZE,
     ) -> None:
+        # (Typed object, checked here: the compiled build, docs/compiled.md, would otherwise
+        # check the types itself and raise TypeError, not UsageError.)
         super().__init__()
         # 16 bytes is the smallest message (prelude and message CRC).
         self.max_message_size = check_limit("max_message_size", max_message_size, minimum=16)
