@@ -263,6 +263,24 @@ def test_header_cache_does_not_mix_frames() -> None:
     assert items[0].headers is items[2].headers
 
 
+def test_parsed_headers_are_shared_by_every_decoder_and_the_cache_stays_bounded() -> None:
+    from sseparse.framing import eventstream
+
+    a = frame(string_header(b":event-type", b"shared-by-all"), b"1")
+    first, second = EventStreamDecoder().feed(a), EventStreamDecoder().feed(a)
+    assert first[0].headers is second[0].headers  # one parse for the process
+    # Many distinct blocks: the cache is emptied when full, never larger, and every frame
+    # still reads as its own.
+    names = [f"kind-{i}".encode() for i in range(3 * eventstream._CACHE_ENTRIES)]
+    data = b"".join(frame(string_header(b":event-type", n), n) for n in names)
+    decoder = EventStreamDecoder()
+    for at in range(0, len(data), 97):
+        for message in decoder.feed(data[at : at + 97]):
+            assert message.event_type.encode() == message.payload
+            assert len(eventstream._HEADER_CACHE) <= eventstream._CACHE_ENTRIES
+    assert len(eventstream._HEADER_CACHE) >= 1
+
+
 # --- truncation ------------------------------------------------------------------------------
 
 

@@ -30,8 +30,13 @@ is copied into ``_buf``, and once its prelude is read the decoder knows exactly 
 more bytes it takes. Each byte is copied at most once, so time is linear in the input for
 any fragmentation, whole-stream buffers included (botocore re-slices its whole buffer for
 every frame, which is quadratic). Header blocks repeat (a Bedrock stream has a handful of
-distinct ones), so each decoder remembers up to ``_CACHE_ENTRIES`` parsed blocks; headers
-are immutable, so sharing the tuple is safe.
+distinct ones, the same in every stream), so parsed blocks are remembered in one cache for the
+process, up to ``_CACHE_ENTRIES`` of them (emptied when full, so that it follows what the
+process reads now): headers are immutable, so sharing the tuple between messages and decoders
+is safe, and a decoder waiting for its next bytes holds no copy of its own (a gateway holds
+thousands: a per-decoder cache was about 4.6 KB of each Bedrock parser after a stream, over
+the 2 KiB that issue 14 allows; see benchmarks/deepsize.py). A block parses the same in every
+decoder, and only blocks that parsed are remembered.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import overload
+from typing import Final, overload
 
 from .._build import slot_setters
 from .._protocol import BytesLike, Decoder, check_limit, mypyc_attr
@@ -68,8 +73,10 @@ DEFAULT_MAX_MESSAGE_SIZE = 16 + DEFAULT_MAX_HEADERS_SIZE + DEFAULT_MAX_PAYLOAD_S
 _PRELUDE = struct.Struct(">III")
 _U32 = struct.Struct(">I")
 _unpack_crc_prelude = struct.Struct(">IIII").unpack_from  # a message CRC, the next prelude
-_CACHE_ENTRIES = 64  # distinct header blocks remembered per decoder
+_CACHE_ENTRIES = 64  # distinct header blocks remembered (one cache for the process)
 _CACHE_MAX_BLOCK = 1024  # larger header blocks are parsed every time, never cached
+# The parsed header blocks, by their bytes, for every decoder of the process (see above).
+_HEADER_CACHE: Final[dict[bytes, tuple[Header, ...]]] = {}
 _COPY_MAX = 64 * 1024  # frames up to this size are CRC-checked from a copy (see _scan)
 
 
@@ -161,7 +168,6 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
 
     __slots__ = (
         "_buf",
-        "_cache",
         "_hold",
         "_need",
         "_offset",
@@ -187,7 +193,6 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         self._buf = bytearray()  # the bytes of the one incomplete message, if any
         self._need = 0  # its total length once its prelude was checked, else 0
         self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)
-        self._cache: dict[bytes, tuple[Header, ...]] = {}
         # feed's held path: a fragment that leaves the buffered message short of this many
         # bytes is only held. The message's total length while nothing else needs a look,
         # else 0 (no prelude checked yet, a fault, items queued by receive_data, closed).
@@ -314,7 +319,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         crc32 = zlib.crc32
         unpack_prelude = _PRELUDE.unpack_from
         unpack_u32 = _U32.unpack_from
-        cache = self._cache
+        cache = _HEADER_CACHE
         max_message = self.max_message_size
         max_headers = self.max_headers_size
         max_payload = self.max_payload_size + 16
@@ -377,7 +382,9 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                     cached = cache.get(block)
                     if cached is None:
                         cached = parse_headers(block, base + pos + 12)
-                        if len(cache) < _CACHE_ENTRIES and headers_len <= _CACHE_MAX_BLOCK:
+                        if headers_len <= _CACHE_MAX_BLOCK:
+                            if len(cache) >= _CACHE_ENTRIES:
+                                cache.clear()
                             cache[block] = cached
                     headers = last_headers = cached
                     last_block, last_len = block, headers_len
