@@ -203,3 +203,15 @@ def test_feed_after_receive_data_returns_the_queued_events_first(cls: type[Strea
         TextDelta(text="b")
     ]
     assert parser.next_event() is None
+
+
+@pytest.mark.parametrize("cls", [StreamParser, GenericParser])
+def test_feed_after_receive_data_returns_the_queued_lines_first(cls: type[StreamParser]) -> None:
+    parser = cls("ollama")
+    line = b'{"message": {"role": "assistant", "content": "%s"}, "done": false}\n'
+    parser.receive_data(line % b"a" + line[:9])
+    first = StreamParser("ollama").feed(line % b"a")
+    assert first[-1] == TextDelta(text="a")
+    assert parser.feed(line[9:12]) == first  # mid-line, but the queue comes first
+    assert parser.feed(line[12:].replace(b"%s", b"b")) == [TextDelta(text="b")]
+    assert parser.next_event() is None
