@@ -78,7 +78,7 @@ def check_name(name: str, value: object, *, optional: bool = False) -> None:
 class Decoder(Generic[T]):
     """Base of every decoder: subclasses implement ``_decode`` and ``_finish``."""
 
-    __slots__ = ("_closed", "_error", "_error_tb", "_queue")
+    __slots__ = ("_closed", "_error", "_error_tb", "_hold", "_queue")
 
     def __init__(self) -> None:
         # Items decoded by receive_data and not yet pulled; made on first use (an empty deque
@@ -91,6 +91,11 @@ class Decoder(Generic[T]):
         # re-raised 15,000 times would otherwise carry 15,000 calls' frames.
         self._error_tb: TracebackType | None = None
         self._closed = False
+        # For a subclass whose feed first just holds a fragment that completes nothing (the
+        # framings: inside a line, inside a message): how far it may hold without a look,
+        # -1 whenever something else needs one (a fault, items queued by receive_data, a
+        # close). The subclass sets it after each _decode; receive_data turns it off here.
+        self._hold = -1
 
     # -- hooks ----------------------------------------------------------------------------
 
@@ -218,6 +223,8 @@ class Decoder(Generic[T]):
                 self._queue = deque(out)
             else:
                 self._queue.extend(out)
+        if self._queue:
+            self._hold = -1  # feed returns the queued items first (see __init__)
 
     def next_event(self) -> T | None:
         """Return the next complete item, or ``None`` when more bytes are needed (or, after

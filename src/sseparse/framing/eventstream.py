@@ -168,7 +168,6 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
 
     __slots__ = (
         "_buf",
-        "_hold",
         "_need",
         "_offset",
         "max_headers_size",
@@ -193,10 +192,10 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         self._buf = bytearray()  # the bytes of the one incomplete message, if any
         self._need = 0  # its total length once its prelude was checked, else 0
         self._offset = 0  # stream offset of the next undecoded byte (the first of _buf)
-        # feed's held path: a fragment that leaves the buffered message short of this many
-        # bytes is only held. The message's total length while nothing else needs a look,
-        # else 0 (no prelude checked yet, a fault, items queued by receive_data, closed).
-        self._hold = 0
+        # (Decoder._hold, for feed's held path: a fragment that leaves the buffered message
+        # short of this many bytes is only held. The message's total length while nothing
+        # else needs a look; 0 while no prelude was checked; -1 after a fault, with items
+        # queued by receive_data, or closed.)
 
     def feed(self, data: BytesLike) -> list[EventStreamMessage]:
         """Buffer *data* and return every message now complete, in order (see
@@ -212,15 +211,8 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
                 return []
         return Decoder.feed(self, data)
 
-    def receive_data(self, data: BytesLike) -> None:
-        """See ``Decoder.receive_data`` (what it raises included)."""
-        try:
-            super().receive_data(data)
-        finally:
-            self._hold = 0  # messages may be queued now: feed must return them first
-
     def _decode(self, data: BytesLike, out: list[EventStreamMessage]) -> None:
-        self._hold = 0  # and it stays so if a frame is bad: the fault is sticky
+        self._hold = -1  # and it stays so if a frame is bad: the fault is sticky
         if not isinstance(data, bytes):
             data = bytes(data)  # payloads must be bytes, and the caller may reuse its buffer
         n = len(data)
@@ -406,7 +398,7 @@ class EventStreamDecoder(Decoder[EventStreamMessage]):
         return base + pos
 
     def _finish(self, out: list[EventStreamMessage]) -> None:
-        self._hold = 0
+        self._hold = -1
         if self._buf:
             received = len(self._buf)
             expected = self._need or None

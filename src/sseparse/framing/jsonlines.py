@@ -70,7 +70,6 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
     """
 
     __slots__ = (
-        "_hold",
         "_line",
         "_loads",
         "_offset",
@@ -124,13 +123,6 @@ class JSONLinesDecoder(Decoder[JSONRecord]):
                 pending += data
                 return []
         return Decoder.feed(self, data)
-
-    def receive_data(self, data: BytesLike) -> None:
-        """See ``Decoder.receive_data`` (what it raises included)."""
-        try:
-            super().receive_data(data)
-        finally:
-            self._hold = -1  # items may be queued now: feed must return them first
 
     def _decode(self, data: BytesLike, out: list[JSONRecord]) -> None:
         self._hold = -1  # and it stays so if a line raises: the fault is sticky

@@ -177,7 +177,6 @@ class SSEDecoder(Decoder[SSERecord]):
         "_comments",
         "_cr",
         "_discarded",
-        "_hold",
         "_id",
         "_last_id",
         "_limit",
@@ -222,9 +221,8 @@ class SSEDecoder(Decoder[SSERecord]):
         self._parts: list[bytes | bytearray] = []
         self._size = 0  # bytes in the data buffer (values plus one per line end)
         self._room = max_event_size  # _limit - _size: what the line being read may take
-        # What feed may just append to _pending without looking further: _room while nothing
-        # else needs attention, else -1 (see feed). Recomputed after each _decode.
-        self._hold = -1
+        # (Decoder._hold: what feed may just append to _pending without looking further,
+        # _room while nothing else needs attention; recomputed after each _decode.)
         self._window = window(max_event_size)
         self._type = ""  # the event type buffer
         self._id = last_event_id  # the last event ID buffer
@@ -301,12 +299,6 @@ class SSEDecoder(Decoder[SSERecord]):
         self._take(data, out)
         if not (self._bom or self._cr or self._queue) and self._skip is None:
             self._hold = self._room
-
-    def receive_data(self, data: BytesLike) -> None:
-        """As ``Decoder.receive_data`` (what it raises included)."""
-        super().receive_data(data)
-        if self._queue:
-            self._hold = -1  # feed returns the queued records first
 
     def _take(self, data: BytesLike, out: list[SSERecord]) -> None:
         """Consume *data* (``_decode`` without the bookkeeping of ``_hold``)."""
