@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sseparse import JSONLinesDecoder, StreamParser
-from sseparse.errors import InvalidJSON, LimitExceeded, MalformedPayload, UsageError
+from sseparse.errors import InvalidJSON, LimitExceeded, UsageError
 from sseparse.events import TextDelta
 from sseparse.testing import assert_fragmentation_invariant, random_partition, run_feed, run_pull
 
@@ -112,19 +112,6 @@ def test_sinks_equal_generic_on_generated_streams(
     chunks = random_partition(data, random.Random(seed))
     for parts in ([data], chunks):
         _same(dialect, parts, max_line_size=limit, strict=strict)
-
-
-def test_a_bad_line_with_strict_is_raised_after_the_events_before_it() -> None:
-    good = b'{"model":"m","message":{"role":"assistant","content":"a"},"done":false}\n'
-    for cls in (StreamParser, GenericParser):
-        parser = cls("ollama", strict=True)
-        events = parser.feed(good + b"[1]\n" + good)
-        assert [type(e).__name__ for e in events] == ["StreamStart", "TextDelta"]
-        with pytest.raises(MalformedPayload) as info:
-            parser.feed(b"x")
-        assert info.value.offset == len(good)
-        with pytest.raises(MalformedPayload):  # sticky
-            parser.close()
 
 
 def test_the_last_line_without_newline_goes_to_the_sink_at_close() -> None:

@@ -54,12 +54,30 @@ def test_comments_option_overrides_the_dialect_wish() -> None:
     assert StreamParser("openai", comments=False).feed(data) == [Done()]
 
 
-def test_events_before_a_bad_payload_are_returned_first() -> None:
-    good = b'data: {"id":"a","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n'
+@pytest.mark.parametrize(
+    ("dialect", "good", "bad"),
+    [
+        (
+            "openai",
+            b'data: {"id":"a","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n',
+            b"data: {oops\n\n",
+        ),
+        (  # JSON lines (the sink path of ollama)
+            "ollama",
+            b'{"model":"m","message":{"role":"assistant","content":"hi"},"done":false}\n',
+            b"[1]\n",
+        ),
+    ],
+)
+def test_events_before_a_bad_payload_are_returned_first(
+    dialect: str, good: bytes, bad: bytes
+) -> None:
     for cls in (StreamParser, GenericParser):
-        parser = cls("openai", strict=True)
-        events = parser.feed(good + b"data: {oops\n\n" + good)
-        assert events == [StreamStart(id="a", provider="openai"), TextDelta(text="hi")]
+        parser = cls(dialect, strict=True)
+        events = parser.feed(good + bad + good)
+        assert events == StreamParser(dialect).feed(good)
+        assert [type(e) for e in events] == [StreamStart, TextDelta]
+        assert events[1] == TextDelta(text="hi")
         with pytest.raises(MalformedPayload) as info:
             parser.feed(b"")
         assert info.value.offset == len(good)
