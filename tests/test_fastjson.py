@@ -264,6 +264,52 @@ def test_generated_streams_give_the_same_events(dialect: str, data: st.DataObjec
         assert events_of(stream.data, name, fast=True) == events_of(stream.data, name, fast=False)
 
 
+# With fast=True the OpenAI dialect reads each payload from its undecoded bytes
+# (Dialect.message_bytes): whatever msgspec refuses there is decoded as the SSE rules say (with
+# replacement) and read again, so every payload below must give the default reader's events.
+def _chunk(content: str | bytes) -> bytes:
+    body = (
+        content if isinstance(content, bytes) else json.dumps(content, ensure_ascii=False).encode()
+    )
+    return (
+        b'{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":'
+        + body
+        + b"}}]}"
+    )
+
+
+RAW_PAYLOADS = [
+    b"data: " + _chunk("plain") + b"\n\n",
+    b"data: " + _chunk("caf\u00e9 \u20ac \U0001f600") + b"\n\n",  # UTF-8, read from bytes
+    b"data: "
+    + _chunk(b'"bad \xff utf-8 \xed\xa0\x80 \xe2\x82"')
+    + b"\n\n",  # refused, then replaced
+    b"data: \xef\xbb\xbf" + _chunk("bom") + b"\n\n",  # a BOM inside the data: not JSON
+    b"data: " + _chunk(b'"\\ud800 lone"') + b"\n\n",  # msgspec refuses it; json keeps it
+    b"data: " + _chunk("long " * 200) + b"\n\n",  # over MAX_DEPTH bytes: the reader
+    b"data: " + _chunk("two")[:20] + b"\ndata: " + _chunk("two")[20:] + b"\n\n",  # two lines
+    b"event: message\nid: 7\ndata: " + _chunk("typed") + b"\n\n",
+    b"event: other\ndata: " + _chunk("other type") + b"\n\n",
+    b"data: null\n\ndata: [1, 2]\n\ndata: not json \xff\n\n",
+    b"data: " + _chunk(b"7") + b"\n\n",  # a shape error, reported with the decoded payload
+    b"data: [DONE]\n\ndata: [DONE]\n\n",
+]
+
+
+@pytest.mark.parametrize("size", [1, 7, 61, 0])
+def test_the_openai_dialect_reads_payload_bytes_as_the_default_reads_text(size: int) -> None:
+    data = b"".join(RAW_PAYLOADS)
+    assert events_of(data, "openai", fast=True, size=size) == events_of(
+        data, "openai", fast=False, size=size
+    )
+    fast = StreamParser("openai", fast=True)
+    fast.feed(b"data: " + _chunk("x") + b"\n\n")
+    assert fast._framing._bytes  # the sink is given bytes (and the default's, text)
+    default = StreamParser("openai")
+    default.feed(b"data: " + _chunk("x") + b"\n\n")
+    assert not default._framing._bytes
+
+
 # -- the JSON framings, alone ---------------------------------------------------------------
 
 # (decoder, input, how many records come before the error that ends it, if any)

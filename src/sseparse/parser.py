@@ -160,8 +160,14 @@ class StreamParser(Decoder[Event]):
         if isinstance(framing, SSEDecoder):
             on_message = getattr(self._dialect, "on_message", None)
             if on_message is not None:
-                typed = type(self._dialect).ignores_event_type
-                framing._sink(on_message, self._dialect.on_record, self._refuse, typed=typed)
+                cls = type(self._dialect)
+                framing._sink(
+                    on_message,
+                    self._dialect.on_record,
+                    self._refuse,
+                    typed=cls.ignores_event_type,
+                    raw=self._fast and cls.message_bytes,
+                )
                 self._sinks = True
         elif isinstance(framing, JSONLinesDecoder):
             on_line = getattr(self._dialect, "on_line", None)

@@ -59,7 +59,10 @@ class Dialect(Generic[R]):
       parser give the dialect to the SSE decoder as its sink, which then calls it without
       building an ``SSEEvent`` (see ``parser.py``);
     * ``ignores_event_type``: the dialect's handling of an event does not depend on its SSE
-      type (the payload names its own), so every event goes to ``on_message``.
+      type (the payload names its own), so every event goes to ``on_message``;
+    * ``message_bytes``: with ``fast=True``, ``on_message`` is given the data as its
+      undecoded UTF-8 ``bytes`` (``SSEDecoder._sink``), and handles them exactly as it
+      handles their decoding with replacement, the ``str`` the spec makes of them.
     """
 
     name: ClassVar[str]
@@ -67,6 +70,7 @@ class Dialect(Generic[R]):
     default_format: ClassVar[str]
     wants_comments: ClassVar[bool] = False
     ignores_event_type: ClassVar[bool] = False
+    message_bytes: ClassVar[bool] = False
     _loads: Loads = staticmethod(_json.loads)
     """The JSON reader for payloads; ``StreamParser(fast=True)`` sets msgspec's on the
     instance it builds (same values and errors, see ``sseparse._fastjson``)."""
