@@ -601,9 +601,16 @@ class SSEDecoder(Decoder[SSERecord]):
             # more instructions at 1460-byte fragments and 11% for a whole stream (measured
             # as for the single-event path in _take); no change for small fragments.
             if clean:
-                if block[:5] == b"data:":
+                if block[:6] == b"data: ":
+                    # (The usual spelling tested first, whole: one slice and comparison less
+                    # per event than "data:" then the space. Measured as in _take, at
+                    # 1460-byte fragments: 0.986x the instructions of StreamParser("openai"),
+                    # 0.978x with fast=True.)
                     if end not in block:  # one line
-                        raw = block[6:] if block[5:6] == b" " else block[5:]
+                        raw = block[6:]
+                elif block[:5] == b"data:":
+                    if end not in block:
+                        raw = block[5:]
                 elif typed and block[:6] == b"event:":
                     # "event: <name>" + "data: <payload>": the sink does not use the name.
                     second = block.find(sep) + len(sep)
