@@ -346,10 +346,11 @@ class SSEDecoder(Decoder[SSERecord]):
             pending += data
             return
         end = (lf if lf > cr else cr) + 1  # just after the last line end
-        if self._pending:
-            end += len(self._pending)
-            chunk = bytes(self._pending) + data
-            self._pending.clear()
+        pending = self._pending
+        if pending:
+            end += len(pending)
+            chunk = bytes(pending) + data
+            pending.clear()
         else:
             chunk = data
         if end == len(chunk):
@@ -357,11 +358,15 @@ class SSEDecoder(Decoder[SSERecord]):
         else:
             region, tail = chunk[:end], chunk[end:]
         if (
-            cr < 0
-            and region[-2:] == b"\n\n"
+            # One line and a blank line: with no CR, the last line end is an LF at end - 1,
+            # so a first LF at end - 2 makes the region b"...\n\n". Tested first, it ends the
+            # test at once when a fragment holds several lines. With the local pending and
+            # the CR test at the end: 0.989x the instructions at 1460-byte fragments, 0.983x
+            # with fast=True (measured as below).
+            region.find(b"\n") == end - 2
+            and cr < 0
             and not self._parts  # no data line of this event yet (event, id lines may be)
             and region.startswith(b"data:")
-            and region.find(b"\n") == end - 2  # the first LF of the two: one line only
             and len(chunk) <= self._room
         ):
             # Exactly one b"data: ...\n\n" event (and maybe the start of the next one): the
@@ -379,7 +384,7 @@ class SSEDecoder(Decoder[SSERecord]):
             start = self._start  # the event's first line: this one, or an event/id line
             self._pos = self._start = self._pos + end
             if tail:
-                self._pending += tail
+                pending += tail
             etype = self._type
             if etype or self._id != self._last_id:  # an event or id line came before
                 self._type = ""
@@ -414,7 +419,7 @@ class SSEDecoder(Decoder[SSERecord]):
             self._type = raw.decode("utf-8", "replace")
             self._pos += end
             if tail:
-                self._pending += tail
+                pending += tail
             return
         # The spec's three line ends; pick the one C-level split that is exact for this region.
         if cr < 0:
@@ -434,8 +439,8 @@ class SSEDecoder(Decoder[SSERecord]):
                 self._overflow(tail)
                 tail = b""
         if tail:
-            self._pending += tail
-        if data[-1] == 0x0D:
+            pending += tail
+        if cr >= 0 and data[-1] == 0x0D:
             self._cr = True
 
     def _finish(self, out: list[SSERecord]) -> None:
