@@ -109,14 +109,15 @@ def loads(text: str | bytes | bytearray) -> Any:
     optional BOM, UTF-16 or UTF-32)."""
     if not isinstance(text, str):
         text = bytes(text).decode(json.detect_encoding(text), "surrogatepass")
-    if len(text) > MAX_DEPTH and text.count("[") + text.count("{") > MAX_DEPTH:
+    size = len(text)
+    if size > MAX_DEPTH and text.count("[") + text.count("{") > MAX_DEPTH:
         _check_depth(text)
     try:
         try:
             value, end = _scan(text, 0)
         except StopIteration:
             return _full(text)
-        if end != len(text):
+        if end != size:
             return _full(text)
         return value
     except RecursionError:

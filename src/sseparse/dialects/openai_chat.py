@@ -51,7 +51,6 @@ import json
 from typing import Any, ClassVar
 
 from .. import _json
-from .._build import slot_setters
 from .._fastjson import Loads, short_reader
 from .._json import MAX_DEPTH
 from ..events import (
@@ -72,7 +71,14 @@ from ._claims import json_of
 from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
 from ._finish import finish
-from ._make import keep_alive, reasoning_delta, refusal_delta, text_delta, tool_call_delta
+from ._make import (
+    keep_alive,
+    reasoning_delta,
+    refusal_delta,
+    text_delta,
+    text_delta_slots,
+    tool_call_delta,
+)
 from ._usage import build_usage, sub
 
 __all__ = ["FINISH_REASONS", "OpenAIChatDialect", "provider_error", "usage_event"]
@@ -93,7 +99,7 @@ _int = int
 # _fallback's answer for the end marker, [DONE] (a chunk is never this object).
 _DONE: Any = object()
 _new = object.__new__
-_set_text, _set_choice, _set_raw = slot_setters(TextDelta, "text", "choice", "raw")
+_set_text, _set_choice, _set_raw = text_delta_slots
 
 
 class _Choice:
