@@ -153,7 +153,7 @@ class OllamaDialect(Dialect[JSONRecord]):
             ):
                 content = message["content"]
                 if type(content) is str and content:
-                    # Built inline through its slots, without text_delta's call: 0.99x the
+                    # Built inline through its slots, without text_delta's call: 0.98x the
                     # instructions (callgrind, StreamParser("ollama") over 100 KB of
                     # bench_fragments' NDJSON corpus at 1460-byte fragments, 2026-12-07).
                     event = _new(TextDelta)

@@ -380,7 +380,7 @@ class SSEDecoder(Decoder[SSERecord]):
             # more on the OpenAI one.
             raw = region[6:-2] if region[5:6] == b" " else region[5:-2]
             # (bytes only with a message sink that asked for them: see _sink)
-            text = raw if self._bytes else raw.decode("utf-8", "replace")
+            payload = raw if self._bytes else raw.decode("utf-8", "replace")
             start = self._start  # the event's first line: this one, or an event/id line
             self._pos = self._start = self._pos + end
             if tail:
@@ -393,17 +393,17 @@ class SSEDecoder(Decoder[SSERecord]):
             if message is None:
                 event = _new(SSEEvent)
                 _set_type(event, etype or "message")
-                _set_data(event, text)
+                _set_data(event, payload)
                 _set_id(event, self._id)
                 _set_offset(event, start)
                 out.append(event)
             elif not etype or self._typed or etype == "message":
                 try:
-                    message(text, start, out)
+                    message(payload, start, out)
                 except Exception as exc:  # the sink's owner decides (see _sink)
-                    self._refuse(exc, start, data_text(text), out)
+                    self._refuse(exc, start, data_text(payload), out)
             else:
-                self._give(out, _event(etype, data_text(text), self._id, start))
+                self._give(out, _event(etype, data_text(payload), self._id, start))
             return
         if (
             cr < 0
@@ -713,11 +713,11 @@ class SSEDecoder(Decoder[SSERecord]):
                         give(_event(etype or "message", text, id_buf, start))
                     else:
                         # (bytes, not a folded bytearray, when the sink asked for bytes)
-                        data = bytes(raw) if self._bytes else raw.decode("utf-8", "replace")
+                        payload = bytes(raw) if self._bytes else raw.decode("utf-8", "replace")
                         try:
-                            message(data, start, out)
+                            message(payload, start, out)
                         except Exception as exc:  # the sink's owner decides (see _sink)
-                            self._refuse(exc, start, data_text(data), out)
+                            self._refuse(exc, start, data_text(payload), out)
                     parts = []
                     fresh = size = 0
                 etype = ""
