@@ -1,5 +1,5 @@
-"""``_build.fast_maker`` and ``slot_setters``: the hot-path builders give objects identical to
-the constructor, and refuse a class they cannot build exactly."""
+"""``_build.fast_maker`` and ``draft``: the hot-path builders give objects identical to the
+constructor, and refuse a class they cannot build exactly."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sseparse import events
-from sseparse._build import fast_maker, slot_setters
+from sseparse._build import draft, fast_maker
 from sseparse.framing.records import JSONRecord, SSEEvent
 
 
@@ -55,20 +55,21 @@ def test_post_init_is_honoured_by_falling_back() -> None:
         make(-1)
 
 
-def test_slot_setters_build_the_constructed_object() -> None:
-    set_type, set_data, set_id, set_offset = slot_setters(
-        SSEEvent, "type", "data", "last_event_id", "offset"
-    )
-    made = object.__new__(SSEEvent)
-    set_type(made, "ping")
-    set_data(made, "{}")
-    set_id(made, "7")
-    set_offset(made, 12)
+def test_a_draft_becomes_the_constructed_object() -> None:
+    Draft = draft(SSEEvent, "type", "data", "last_event_id", "offset")
+    made = Draft()
+    assert type(made) is not SSEEvent
+    made.type, made.data, made.last_event_id, made.offset = "ping", "{}", "7", 12
+    made.__class__ = SSEEvent
     built = SSEEvent(type="ping", data="{}", last_event_id="7", offset=12)
-    assert made == built and repr(made) == repr(built) and made.offset == 12
+    assert type(made) is SSEEvent
+    assert made == built and repr(made) == repr(built) and hash(made) == hash(built)
+    assert made.offset == 12
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.data = "changed"  # type: ignore[misc]
 
 
-def test_slot_setters_refuse_what_an_inline_build_would_get_wrong() -> None:
+def test_a_draft_is_refused_for_what_an_inline_build_would_get_wrong() -> None:
     @dataclass(frozen=True, slots=True, kw_only=True)
     class Checked:
         n: int
@@ -76,7 +77,24 @@ def test_slot_setters_refuse_what_an_inline_build_would_get_wrong() -> None:
         def __post_init__(self) -> None:
             raise AssertionError("never run by an inline build")
 
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Base:
+        n: int
+
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Derived(Base):
+        m: int
+
+    @dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
+    class Weak:
+        n: int
+
     with pytest.raises(TypeError, match="SSEEvent"):
-        slot_setters(SSEEvent, "type", "data")  # a field left unset
+        draft(SSEEvent, "type", "data")  # a field left unset
     with pytest.raises(TypeError, match="Checked"):
-        slot_setters(Checked, "n")
+        draft(Checked, "n")
+    with pytest.raises(TypeError, match="Derived"):
+        draft(Derived, "n", "m")  # its slots are split between two classes
+    with pytest.raises(TypeError, match="Weak"):
+        draft(Weak, "n")  # a __weakref__ slot the draft does not have
+    assert fast_maker(Weak, "n")(3) == Weak(n=3)  # the maker falls back to the constructor

@@ -71,13 +71,11 @@ from ._claims import json_of
 from ._errors import provider_error
 from ._fields import answer_str, describe_int, describe_str
 from ._finish import finish
-from ._make import text_delta_slots
+from ._make import TextDeltaDraft
 from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
 
-_new = object.__new__
-_set_text, _set_choice, _set_raw = text_delta_slots
 
 DONE_REASONS: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 
@@ -153,13 +151,14 @@ class OllamaDialect(Dialect[JSONRecord]):
             ):
                 content = message["content"]
                 if type(content) is str and content:
-                    # Built inline through its slots, without text_delta's call: 0.98x the
+                    # Built inline from its draft, without text_delta's call: 0.98x the
                     # instructions (callgrind, StreamParser("ollama") over 100 KB of
                     # bench_fragments' NDJSON corpus at 1460-byte fragments, 2026-12-07).
-                    event = _new(TextDelta)
-                    _set_text(event, content)
-                    _set_choice(event, 0)
-                    _set_raw(event, value)
+                    event = TextDeltaDraft()
+                    event.text = content
+                    event.choice = 0
+                    event.raw = value
+                    event.__class__ = TextDelta
                     out.append(event)
                     return
         except (KeyError, TypeError, IndexError):

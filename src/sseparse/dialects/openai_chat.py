@@ -72,11 +72,11 @@ from ._errors import provider_error
 from ._fields import describe_int, describe_str, opt_answer_str
 from ._finish import finish
 from ._make import (
+    TextDeltaDraft,
     keep_alive,
     reasoning_delta,
     refusal_delta,
     text_delta,
-    text_delta_slots,
     tool_call_delta,
 )
 from ._usage import build_usage, sub
@@ -98,8 +98,6 @@ _list = list
 _int = int
 # _fallback's answer for the end marker, [DONE] (a chunk is never this object).
 _DONE: Any = object()
-_new = object.__new__
-_set_text, _set_choice, _set_raw = text_delta_slots
 
 
 class _Choice:
@@ -285,10 +283,13 @@ class OpenAIChatDialect(Dialect[SSERecord]):
                 if type(index) is _int and index >= 0:
                     content = delta.get("content")
                     if type(content) is _str and content:
-                        event = _new(TextDelta)
-                        _set_text(event, content)
-                        _set_choice(event, index)
-                        _set_raw(event, chunk)
+                        # Built inline from its draft, without text_delta's call: 0.992x the
+                        # instructions at 1460-byte fragments, 0.995x at 64 (as above).
+                        event = TextDeltaDraft()
+                        event.text = content
+                        event.choice = index
+                        event.raw = chunk
+                        event.__class__ = TextDelta
                         out.append(event)
                         return
                     calls = delta.get("tool_calls")

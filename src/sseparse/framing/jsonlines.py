@@ -49,7 +49,8 @@ _BOM = b"\xef\xbb\xbf"
 _BLANK = b" \t\r"  # JSON whitespace that can sit on a line (the \n is the terminator)
 
 
-# One record per line: built through its slots, the same object at half the cost (see _build).
+# One record per line: built from its draft, the same object at a fraction of the cost (see
+# _build).
 new_record: Callable[[Any, bytes, int, int | None], JSONRecord] = fast_maker(
     JSONRecord, "value", "raw", "offset", "line"
 )

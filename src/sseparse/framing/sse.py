@@ -26,8 +26,8 @@ that gives exactly the region's lines, with one blank line between consecutive p
 no event is pending, pieces that are one ``data`` line each are events by themselves, built
 right there; anything else goes through ``_lines``, the field-by-field interpretation. A
 region that is exactly one ``data: …\\n\\n`` event (servers that flush each event, small
-fragments) is recognised before any splitting. Events are built by setting the record's
-slots directly (see ``_event``). Membership tests use an int operand (``10 in
+fragments) is recognised before any splitting. Events are built from the record's draft,
+its fields written as plain attributes (see ``_event``). Membership tests use an int operand (``10 in
 data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten times more.
 
 A fragment larger than the window (``_WINDOW``, or 1/64 of a smaller ``max_event_size``) is
@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Final
 
-from .._build import fast_maker, slot_setters
+from .._build import draft, fast_maker
 from .._protocol import BytesLike, Decoder
 from ..errors import LimitExceeded, UsageError, quote
 from .records import SSEComment, SSEEvent, SSERecord, SSERetry
@@ -118,25 +118,18 @@ def pieces(data: BytesLike, size: int) -> Iterator[bytes]:
         yield bytes(view[i : i + size])
 
 
-# One event per block on the hot path: built through its slots, the same object as the
+# One event per block on the hot path: built from its draft, the same object as the
 # constructor's at a fraction of the cost (see _build).
 _event: Final[Callable[[str, str, str, int], SSEEvent]] = fast_maker(
     SSEEvent, "type", "data", "last_event_id", "offset"
 )
 _comment: Final[Callable[[str, int], SSEComment]] = fast_maker(SSEComment, "text", "offset")
-# ... and on the hottest two, the events of one-line data blocks, built inline through the
-# same slots (_build.slot_setters), without the maker's call: measured against _event there
-# (CPython instructions, callgrind, SSEDecoder over 100 KB of bench_fragments' openai-text
-# corpus, 2026-12-07): 2.8% fewer at 1460-byte fragments, 1.3% at 64, 4.2% whole; in the
-# compiled build (docs/compiled.md), where the maker is the one interpreted call left per
-# event, 12% fewer at 1460 and 8% at 64. (Final: the compiled build reads them as C
-# statics, not from the module's dict.)
-_EVENT_SLOTS = slot_setters(SSEEvent, "type", "data", "last_event_id", "offset")
-_new: Final = object.__new__
-_set_type: Final = _EVENT_SLOTS[0]
-_set_data: Final = _EVENT_SLOTS[1]
-_set_id: Final = _EVENT_SLOTS[2]
-_set_offset: Final = _EVENT_SLOTS[3]
+# ... and on the hottest two, the events of one-line data blocks, built inline from their
+# draft (_build.draft), without the maker's call: measured against _event there (CPython
+# 3.11 instructions, callgrind, SSEDecoder over 100 KB of bench_fragments' openai-text corpus,
+# 2026-12-07): 3.5% fewer at 1460-byte fragments, 1.4% at 64. (Final: the compiled build
+# reads it as a C static, not from the module's dict.)
+_EventDraft: Final = draft(SSEEvent, "type", "data", "last_event_id", "offset")
 
 
 def data_text(data: str | bytes) -> str:
@@ -391,11 +384,12 @@ class SSEDecoder(Decoder[SSERecord]):
                 self._last_id = self._id  # the blank line commits the last event ID
             message = self._message
             if message is None:
-                event = _new(SSEEvent)
-                _set_type(event, etype or "message")
-                _set_data(event, payload)
-                _set_id(event, self._id)
-                _set_offset(event, start)
+                event = _EventDraft()
+                event.type = etype or "message"
+                event.data = payload
+                event.last_event_id = self._id
+                event.offset = start
+                event.__class__ = SSEEvent
                 out.append(event)
             elif not etype or self._typed or etype == "message":
                 try:
@@ -632,7 +626,7 @@ class SSEDecoder(Decoder[SSERecord]):
                     # ": OPENROUTER PROCESSING"): its record made here, not by _lines.
                     # Without this, 1.11x the instructions on bench_fragments' keep-alive
                     # corpus at 1460-byte fragments (measured as in _take); building the
-                    # record through its slots (_comment) saves another 5%.
+                    # record from its draft (_comment) saves another 5%.
                     if run:
                         self._flush(run, run_pos, entry, len(sep), out)
                         run = []
@@ -654,11 +648,12 @@ class SSEDecoder(Decoder[SSERecord]):
                     ident = self._id
                 payload = raw if as_bytes else raw.decode("utf-8", "replace")
                 if message is None:
-                    event = _new(SSEEvent)
-                    _set_type(event, "message")
-                    _set_data(event, payload)
-                    _set_id(event, ident)
-                    _set_offset(event, pos)
+                    event = _EventDraft()
+                    event.type = "message"
+                    event.data = payload
+                    event.last_event_id = ident
+                    event.offset = pos
+                    event.__class__ = SSEEvent
                     out.append(event)
                 else:
                     try:
