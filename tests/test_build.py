@@ -12,10 +12,13 @@ import pytest
 
 from sseparse import events
 from sseparse._build import draft, fast_maker
+from sseparse.framing.eventstream import EventStreamMessage
 from sseparse.framing.records import JSONRecord, SSEEvent
 
 
-@pytest.mark.parametrize("cls", [*typing.get_args(events.Event), SSEEvent, JSONRecord])
+@pytest.mark.parametrize(
+    "cls", [*typing.get_args(events.Event), SSEEvent, JSONRecord, EventStreamMessage]
+)
 def test_every_event_and_record_built_fast_equals_the_constructed_one(cls: type) -> None:
     fields = dataclasses.fields(cls)
     names = [f.name for f in reversed(fields)]  # any order of names works
