@@ -76,7 +76,6 @@ from ._usage import build_usage
 
 __all__ = ["DONE_REASONS", "OllamaDialect", "unix_seconds"]
 
-
 DONE_REASONS: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 
 # RFC 3339 as Go writes it (time.RFC3339Nano): up to nine fraction digits, Z or an offset.

@@ -27,8 +27,9 @@ no event is pending, pieces that are one ``data`` line each are events by themse
 right there; anything else goes through ``_lines``, the field-by-field interpretation. A
 region that is exactly one ``data: …\\n\\n`` event (servers that flush each event, small
 fragments) is recognised before any splitting. Events are built from the record's draft,
-its fields written as plain attributes (see ``_event``). Membership tests use an int operand (``10 in
-data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten times more.
+its fields written as plain attributes (see ``_event``). Membership tests use an int
+operand (``10 in data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten
+times more.
 
 A fragment larger than the window (``_WINDOW``, or 1/64 of a smaller ``max_event_size``) is
 processed a window at a time, so a huge ``feed`` never holds more than one window of split
@@ -372,22 +373,19 @@ class SSEDecoder(Decoder[SSERecord]):
             # fewer on the Anthropic corpus at 64-byte and 7-byte fragments, for 0.5-0.7%
             # more on the OpenAI one.
             raw = region[6:-2] if region[5:6] == b" " else region[5:-2]
-            # (bytes only with a message sink that asked for them: see _sink)
+            # Bytes only with a message sink that asked for them (see _sink); else strict
+            # UTF-8 first, "replace" only for bytes it refuses: the same text (the
+            # strict decode succeeds exactly when nothing needs replacing), without
+            # parsing two arguments per event. Measured against decode("utf-8",
+            # "replace") here and in _blocks (CPython 3.11 instructions, callgrind,
+            # SSEDecoder over 100 KB of bench_fragments' openai-text corpus,
+            # 2026-12-07): 0.980x at 1460-byte fragments, 0.991x at 64; compiled build
+            # 0.975x and 0.987x, and 1.83x -> 1.90x httpx-sse's decoder's speed at 1460.
             payload: str | bytes
-            if self._bytes:
-                payload = raw
-            else:
-                # Strict UTF-8 first, "replace" only for bytes it refuses: the same text (the
-                # strict decode succeeds exactly when nothing needs replacing), without
-                # parsing two arguments per event. Measured against decode("utf-8",
-                # "replace") here and in _blocks (CPython 3.11 instructions, callgrind,
-                # SSEDecoder over 100 KB of bench_fragments' openai-text corpus,
-                # 2026-12-07): 0.980x at 1460-byte fragments, 0.991x at 64; compiled build
-                # 0.975x and 0.987x, and 1.83x -> 1.90x httpx-sse's decoder's speed at 1460.
-                try:
-                    payload = raw.decode()
-                except UnicodeDecodeError:
-                    payload = raw.decode("utf-8", "replace")
+            try:
+                payload = raw if self._bytes else raw.decode()
+            except UnicodeDecodeError:
+                payload = raw.decode("utf-8", "replace")
             start = self._start  # the event's first line: this one, or an event/id line
             self._pos = self._start = self._pos + end
             if tail:
@@ -661,13 +659,10 @@ class SSEDecoder(Decoder[SSERecord]):
                     run = []
                     ident = self._id
                 payload: str | bytes
-                if as_bytes:
-                    payload = raw
-                else:
-                    try:
-                        payload = raw.decode()  # (strict first: see _take)
-                    except UnicodeDecodeError:
-                        payload = raw.decode("utf-8", "replace")
+                try:
+                    payload = raw if as_bytes else raw.decode()  # (strict first: see _take)
+                except UnicodeDecodeError:
+                    payload = raw.decode("utf-8", "replace")
                 if message is None:
                     event = _EventDraft()
                     event.type = "message"
