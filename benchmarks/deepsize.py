@@ -102,7 +102,14 @@ def cases() -> list[tuple[str, str, Callable[[], object], Callable[[], object]]]
     out.append(
         ("JSONArrayDecoder()", _GEMINI_ARRAY.name, JSONArrayDecoder, _fed(JSONArrayDecoder, array))
     )
-    for corpus_name in ("openai-text", "anthropic", "gemini-crlf", "bedrock", "ndjson"):
+    for corpus_name in (
+        "openai-text",
+        "openai-tools",
+        "anthropic",
+        "gemini-crlf",
+        "bedrock",
+        "ndjson",
+    ):
         corpus, data = _corpus(corpus_name)
         d = corpus.dialect
 

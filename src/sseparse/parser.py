@@ -211,6 +211,7 @@ class StreamParser(Decoder[Event]):
             self._direct = None
             body = framing_options("json", {**self._options, "fast": self._fast})
             self._framing = JSONDocumentDecoder(**body)
+        self._options = {}  # (decided: no longer needed, and a parser may be held long)
         return options
 
     def _apply_body(self, records: list[Any], out: list[Event]) -> None:

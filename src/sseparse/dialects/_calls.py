@@ -22,7 +22,7 @@ __all__ = ["Call", "Calls"]
 class Call:
     """One tool call while it streams."""
 
-    __slots__ = ("id", "keys", "kind", "name", "open", "ordinal", "parts")
+    __slots__ = ("id", "initial", "keys", "kind", "name", "open", "ordinal", "parts")
 
     def __init__(self, ordinal: int, id: str | None, name: str | None, kind: str) -> None:
         self.ordinal = ordinal
@@ -32,6 +32,10 @@ class Call:
         self.parts: list[str] = []
         self.keys: list[Any] = []  # the provider's keys it was bound to (see Calls.bind)
         self.open = True
+        # What the provider sent as the arguments when the call opened (Anthropic's
+        # content_block_start "input", a Responses output_item.added's arguments), for the
+        # dialect that reads it at the end; held by the call, not in a table of the dialect.
+        self.initial: Any = None
 
     def arguments(self) -> str:
         """The fragments so far, joined (and kept joined, so a second read is free)."""
@@ -51,6 +55,9 @@ class Calls:
         self.open: dict[int, Call] = {}  # ordinal -> open call
         self.keyed: dict[Any, Call] = {}  # the provider's key (index, item id) -> open call
         self.by_id: dict[str, Call] = {}
+        # The call started or re-opened last, while it is open (so that an ended call, its
+        # arguments included, is not held for nothing: what a delta that names no call is
+        # matched to, in OpenAI-compatible streams).
         self.latest: Call | None = None
 
     def start(
@@ -118,6 +125,15 @@ class Calls:
         call.keys.clear()
         if call.id is not None and self.by_id.get(call.id) is call:
             del self.by_id[call.id]
+        if self.latest is call:
+            self.latest = None  # (an ended call is never the latest open one: see latest)
+        if not self.open:
+            # No call open: every table is empty, but a dict keeps the table it grew to (224
+            # bytes for a few keys, 64 cleared). A gateway holds thousands of parsers between
+            # calls (benchmarks/deepsize.py).
+            self.open.clear()
+            keyed.clear()
+            self.by_id.clear()
         sent = call.arguments()
         if whole is not None and len(whole) > len(sent) and whole.startswith(sent):
             self.delta(call, whole[len(sent) :], raw, out)

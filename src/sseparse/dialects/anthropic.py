@@ -174,7 +174,7 @@ class AnthropicDialect(TypedJSONDialect):
     name: ClassVar[str] = "anthropic"
     provider: ClassVar[str] = "anthropic"
 
-    __slots__ = ("_calls", "_counts", "_initial")
+    __slots__ = ("_calls", "_counts")
 
     @classmethod
     def claims(cls, record: Any) -> bool:
@@ -188,7 +188,6 @@ class AnthropicDialect(TypedJSONDialect):
 
     def __init__(self) -> None:
         self._calls = Calls()  # tool calls, keyed by content-block index while open
-        self._initial: dict[int, Any] = {}  # ordinal -> content_block_start "input"
         self._counts: dict[str, Any] = {}
 
     # -- records ---------------------------------------------------------------------------
@@ -245,7 +244,7 @@ class AnthropicDialect(TypedJSONDialect):
             if old is not None:  # a block index reused while open: end the old call first
                 self._end(old, value, out)
             call = self._calls.start(call_id, name, value, out, key=index, kind=kind)
-            self._initial[call.ordinal] = block.get("input")
+            call.initial = block.get("input")
         elif type(btype) is str and btype.endswith("_tool_result"):
             out.append(
                 ServerToolResult(
@@ -324,7 +323,7 @@ class AnthropicDialect(TypedJSONDialect):
     def _end(self, call: Call, raw: Any, out: list[Event]) -> None:
         """End *call*; when no fragment streamed, its arguments are the block's ``input``
         (compact JSON of a non-empty object, else ``"{}"``), sent as one last fragment."""
-        initial = self._initial.pop(call.ordinal, None)
+        initial = call.initial
         whole = None
         if not call.parts:
             whole = _compact(initial) if isinstance(initial, dict) and initial else "{}"

@@ -173,13 +173,11 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     name: ClassVar[str] = "openai-responses"
     provider: ClassVar[str] = "openai"
 
-    __slots__ = ("_calls", "_functions", "_initial")
+    __slots__ = ("_calls", "_functions")
 
     def __init__(self) -> None:
         # Open calls are keyed by ("index", output_index) and ("item", item id).
         self._calls = Calls()
-        # Arguments already present in output_item.added (some gateways), by ordinal.
-        self._initial: dict[int, str] = {}
         self._functions = 0  # kind="function" calls seen (for the finish reason)
 
     @classmethod
@@ -288,7 +286,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
         if item_id is not None:
             calls.bind(call, ("item", item_id))
         if type(initial) is str:
-            self._initial[call.ordinal] = initial
+            call.initial = initial  # already present in output_item.added (some gateways)
         if kind == "function":
             self._functions += 1
 
@@ -314,8 +312,7 @@ class OpenAIResponsesDialect(TypedJSONDialect):
     def _end(self, call: Call, out: list[Event], raw: Any, final: str | None) -> None:
         """End *call*: its arguments are the deltas, extended by the finished item's (or,
         when nothing streamed, by those output_item.added held)."""
-        initial = self._initial.pop(call.ordinal, "")
-        self._calls.end(call, raw, out, final if final is not None else initial)
+        self._calls.end(call, raw, out, final if final is not None else call.initial)
 
     def close_calls(self, raw: Any, out: list[Event]) -> None:
         for ordinal in sorted(self._calls.open):
