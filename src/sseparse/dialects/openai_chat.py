@@ -32,7 +32,9 @@ Legacy ``delta.function_call`` is one more call of the choice. A call ends with
 ``ToolCallEnd`` (the whole arguments string) at its choice's ``finish_reason``, at
 ``[DONE]``, or at end of input. A call that streams again after it ended (found by its index
 or id) is re-opened and ended once more only at ``[DONE]`` or end of input, so repeated
-finishes never re-join a long call. The bookkeeping is the shared ``Calls`` tracker's.
+finishes never re-join a long call. At ``[DONE]`` the ended calls are let go (a parser may be
+held while the connection stays open): a tool-call delta after it starts a new call. The
+bookkeeping is the shared ``Calls`` tracker's.
 
 End. ``data: [DONE]`` closes open calls and emits ``Done(clean=True)`` at once; records after
 it are still decoded (some routers send usage there). ``on_end`` closes what is open and emits
