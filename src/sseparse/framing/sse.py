@@ -672,10 +672,9 @@ class SSEDecoder(Decoder[SSERecord]):
                     # corpus at 1460-byte fragments (measured as in _take); building the
                     # record from its draft (_comment) saves another 5%.
                     if first >= 0:
-                        self._flush(lines[first:k], run_pos, entry, cut, out)
+                        pos = self._flush(lines[first:k], run_pos, entry, cut, out)
                         first = -1
                         ident = self._id
-                        pos = self._pos
                     if comments:
                         text = line[1 : len(line) - cut].decode("utf-8", "replace")
                         self._give(out, _comment(text, pos))
@@ -695,10 +694,9 @@ class SSEDecoder(Decoder[SSERecord]):
                 clean = True
                 continue
             if first >= 0:
-                self._flush(lines[first:k], run_pos, entry, cut, out)
+                pos = self._flush(lines[first:k], run_pos, entry, cut, out)
                 first = -1
                 ident = self._id
-                pos = self._pos
             if cut:
                 raw = raw[:-1]  # the CR of a CRLF
             payload: str | bytes
@@ -732,15 +730,16 @@ class SSEDecoder(Decoder[SSERecord]):
 
     def _flush(
         self, run: list[bytes], run_pos: int, entry: int, cut: int, out: list[SSERecord]
-    ) -> None:
+    ) -> int:
         """Hand *run* (``_blocks``' pieces, each keeping *cut* bytes of its line end, from
-        stream offset *run_pos*) to ``_lines``."""
+        stream offset *run_pos*) to ``_lines``; return the offset just after it."""
         if run_pos != entry:
             self._start = run_pos  # the run starts just after a blank line
         self._pos = run_pos
         if cut:
             run = [line[:-cut] for line in run]
         self._lines(run, cut + 1, out)
+        return self._pos
 
     def _lines(self, lines: list[bytes], eol: int, out: list[SSERecord]) -> None:
         """Interpret complete *lines*, each followed by a line end of *eol* bytes."""
