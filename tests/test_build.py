@@ -25,7 +25,7 @@ def test_every_event_and_record_built_fast_equals_the_constructed_one(cls: type)
     values: dict[str, Any] = {}
     for i, f in enumerate(fields):
         values[f.name] = {"raw": {"i": i}, "offset": i, "line": i}.get(f.name, f"v{i}")
-    made = fast_maker(cls, *names)(*(values[n] for n in names))
+    made: object = fast_maker(cls, *names)(*(values[n] for n in names))
     built = cls(**values)
     assert type(made) is cls
     assert made == built and repr(made) == repr(built)
