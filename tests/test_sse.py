@@ -308,6 +308,51 @@ def test_event_continued_in_a_later_fragment(first: bytes) -> None:
     assert events[0].last_event_id == ("7" if b"id" in first else "")
 
 
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("cut", [None, 1, 3, "lines", "after-fields"])
+def test_typed_events_at_every_line_end_and_cut(eol: bytes, cut: int | str | None) -> None:
+    # Event + data blocks (Anthropic's shape), an event whose event line came in an earlier
+    # fragment, and a region ending with an event line: the same records however the
+    # stream is cut, with each line end (the CR of a CRLF is no part of a name or data).
+    lines = [
+        b"event: one", b"data: 1", b"",
+        b"event:two", b"data:2", b"",
+        b"event: message", b"data: 3", b"",
+        b"data: 4", b"",
+        b"event:", b"data: 5", b"",
+        b"id: 9", b"event: six", b"data: 6", b"",
+    ]  # fmt: skip
+    stream = b"".join(line + eol for line in lines)
+    if cut is None:
+        pieces = [stream]
+    elif cut == "lines":
+        pieces = [line + eol for line in lines]
+    elif cut == "after-fields":  # each event's data line and blank line in one piece
+        pieces = [b""]
+        for line in lines:
+            pieces[-1] += line + eol
+            if line.startswith((b"event", b"id")):
+                pieces.append(b"")
+    else:
+        assert isinstance(cut, int)
+        pieces = fragments(stream, cut)
+    decoder = SSEDecoder()
+    records = [r for piece in pieces for r in decoder.feed(piece)] + decoder.close()
+    assert [(r.type, r.data, r.last_event_id) for r in records] == [
+        ("one", "1", ""),
+        ("two", "2", ""),
+        ("message", "3", ""),
+        ("message", "4", ""),
+        ("message", "5", ""),
+        ("six", "6", "9"),
+    ]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + len(eol))
+    firsts = [0, 3, 6, 9, 11, 14]  # the index of each event's first line
+    assert [r.offset for r in records] == [starts[i] for i in firsts]
+
+
 def test_event_type_resets_at_every_blank_line() -> None:
     # The type of an event that dispatched nothing does not leak into the next one.
     assert decode(b"event: a\n\ndata: x\n\n") == [ev("x")]
