@@ -23,13 +23,13 @@ returns the event, a CR-only blank line included.
 
 The region is cut into its lines with one split at a single byte (LF, or CR for CR line
 ends; with CRLF each line keeps its CR). When no event is pending, a ``data`` line followed
-by a blank line is an event by itself, built right there; the lines of any other block go to
-``_lines``, the field-by-field interpretation. A
-region that is exactly one ``data: …\\n\\n`` event (servers that flush each event, small
-fragments) is recognised before any splitting. Events are built from the record's draft,
-its fields written as plain attributes (see ``_event``). Membership tests use an int
-operand (``10 in data``), which CPython runs as a ``memchr``; ``b"\\n" in data`` costs ten
-times more.
+by a blank line is an event by itself, built right there, and so is an ``event`` line, a
+``data`` line and a blank line; the lines of any other block go to ``_lines``, the
+field-by-field interpretation. A region that is exactly one ``data: …\\n\\n`` event
+(servers that flush each event, small fragments) is recognised before any splitting. Events
+are built from the record's draft, its fields written as plain attributes (see ``_event``).
+Membership tests use an int operand (``10 in data``), which CPython runs as a ``memchr``;
+``b"\\n" in data`` costs ten times more.
 
 A fragment larger than the window (``_WINDOW``, or 1/64 of a smaller ``max_event_size``) is
 processed a window at a time, so a huge ``feed`` never holds more than one window of split
