@@ -97,3 +97,38 @@ def test_openai_corpora_carry_every_field_openai_sends(name: str) -> None:
         for choice in chunk["choices"]:
             assert set(choice) == {"index", "delta", "logprobs", "finish_reason"}
     assert chunks[-1]["usage"]["total_tokens"] > 0
+
+
+def test_anatomy_minimum_gives_the_decoders_events() -> None:
+    # bench_anatomy's least work per event (docs/compiled.md, "Where pure Python stops") must
+    # be the decoder's work, or its cost would bound nothing: the same events, offsets too.
+    from benchmarks.bench_anatomy import _blocks, minimum, regions
+
+    corpus = next(c for c in CORPORA if c.name == "openai-text")
+    events = split_events(corpus, corpus.make(30_000))
+    chunks = [b"".join(events[i : i + 3]) for i in range(0, len(events), 3)]
+    assert regions(chunks) == chunks  # three whole events each: every one a region
+    want = SSEDecoder().feed(b"".join(chunks))
+    got = minimum(chunks)
+    assert got == want
+    assert [e.offset for e in got] == [e.offset for e in want]
+    assert _blocks(chunks) == len(want)
+
+
+def test_anatomy_regions_are_what_feed_cuts() -> None:
+    from benchmarks.bench_anatomy import regions
+
+    data = next(c for c in CORPORA if c.name == "openai-text").make(20_000)
+    cut = regions([data[i : i + 1460] for i in range(0, len(data), 1460)])
+    assert b"".join(cut) == data[: data.rfind(b"\n") + 1]
+    assert all(r.endswith(b"\n") for r in cut)
+
+
+def test_anatomy_walk_counts_the_frames() -> None:
+    from benchmarks.bench_anatomy import walk
+
+    from sseparse import EventStreamDecoder
+
+    data = next(c for c in CORPORA if c.name == "bedrock").make(20_000)
+    count = len(EventStreamDecoder().feed(data))
+    assert walk(data, False) == walk(data, True) == count > 5
