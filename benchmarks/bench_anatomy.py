@@ -26,7 +26,6 @@ Run ``python -m benchmarks anatomy``.
 from __future__ import annotations
 
 import os
-import struct
 import zlib
 from collections.abc import Callable
 
@@ -34,12 +33,11 @@ from benchmarks._harness import cpu_times, fragments
 from benchmarks.bench_eventstream import run_botocore
 from benchmarks.corpus import CORPORA, openai_text
 from sseparse import StreamParser
-from sseparse.framing.eventstream import EventStreamDecoder
+from sseparse.framing.eventstream import _U32, EventStreamDecoder
 from sseparse.framing.records import SSEEvent
 from sseparse.framing.sse import SSEDecoder, _EventDraft
 
 ROUNDS = 21
-_PRELUDE = struct.Struct(">II")
 _SEP = b"\n\ndata: "
 
 
@@ -72,7 +70,7 @@ def minimum(cut: list[bytes]) -> list[SSEEvent]:
             event.offset = pos
             event.__class__ = SSEEvent
             append(event)
-            pos += len(raw) + 8
+            pos += len(raw) + len(_SEP)  # the next event: past this one and the separator
     return out
 
 
@@ -105,7 +103,7 @@ def walk(data: bytes, crcs: bool) -> int:
     pos = n = 0
     crc32 = zlib.crc32
     while pos + 12 <= len(data):
-        total = _PRELUDE.unpack_from(data, pos)[0]
+        total = _U32.unpack_from(data, pos)[0]  # a prelude's first field: the total length
         if crcs:
             crc32(data[pos + 8 : pos + total - 4], crc32(data[pos : pos + 8]))
         pos += total
